@@ -1,0 +1,279 @@
+"""The ``ecolabel-bot`` command line (Typer)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Eco-label and organic product lookup for shoppers in Hà Nội.",
+)
+db_app = typer.Typer(no_args_is_help=True, help="Database set-up.")
+app.add_typer(db_app, name="db")
+
+BAD_INPUT = 2
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one clear line and return the exit for bad input or configuration."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(BAD_INPUT)
+
+
+def settings() -> Settings:
+    try:
+        loaded = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise fail(f"configuration: {'.'.join(map(str, first['loc'])).upper()}: {first['msg']}") from None
+    logging.basicConfig(
+        level=loaded.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return loaded
+
+
+@db_app.command("init")
+def db_init(
+    seed: Annotated[bool, typer.Option(help="Load the bundled sample catalog when empty.")] = True,
+) -> None:
+    """Create the tables and load the label schemes (and the sample catalog into an empty database)."""
+    from bot.services import build_services
+
+    services = build_services(settings(), seed=seed, scanner=False)
+    typer.echo(
+        f"database ready: {services.catalog.product_count()} products, "
+        f"{len(services.catalog.labels())} label schemes, {len(services.stores)} stores"
+    )
+
+
+@app.command()
+def console(lang: Annotated[str | None, typer.Option(help="vi or en (default: vi)")] = None) -> None:
+    """Chat with the bot in the terminal (or pipe messages in, one per line)."""
+    from bot import console as chat
+    from bot.services import build_services
+
+    services = build_services(settings())
+    raise typer.Exit(chat.run(services.core, language_code=lang))
+
+
+@app.command()
+def lookup(
+    query: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=50)] = 5,
+) -> None:
+    """Search the catalog by name, brand, category or barcode digits."""
+    from bot.services import build_services
+    from catalog import gtin as gtins
+
+    services = build_services(settings(), scanner=False)
+    catalog = services.catalog
+    digits = gtins.looks_like_barcode(query)
+    if digits:
+        try:
+            card = catalog.by_gtin(gtins.normalise(digits))
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+        pairs = [(card, 100.0)] if card else []
+    else:
+        hits = catalog.search(query, limit=limit)
+        cards = {c.id: c for c in catalog.cards([h.product_id for h in hits])}
+        pairs = [(cards[h.product_id], h.score) for h in hits if h.product_id in cards]
+    rows = [
+        {
+            "gtin": c.product.gtin,
+            "name_vi": c.product.name_vi,
+            "name_en": c.product.name_en,
+            "brand": c.product.brand,
+            "category": c.product.category,
+            "score": score,
+            "sample": c.product.sample,
+            "labels": [
+                {
+                    "label": v.label.code,
+                    "certificate_no": v.certificate_no,
+                    "certifier": v.certifier,
+                    "valid_until": v.valid_until.isoformat() if v.valid_until else None,
+                    "validity": v.validity.value,
+                }
+                for v in c.certs
+            ],
+        }
+        for c, score in pairs
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        typer.echo("no match")
+        raise typer.Exit(1)
+    for r in rows:
+        labels = ", ".join(f"{lab['label']} ({lab['validity']})" for lab in r["labels"])
+        typer.echo(f"{r['score']:5.1f}  {r['gtin'] or '-':13}  {r['name_vi']}  [{labels}]")
+
+
+@app.command("import")
+def import_(
+    file: Path,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Remove products not in the file.")] = False,
+) -> None:
+    """Validate a catalog CSV and write it in one transaction (all or nothing)."""
+    from bot.services import build_services, known_label_codes
+    from catalog.csvio import CatalogFileError, CatalogValidationError, apply_catalog, read_catalog_file
+    from catalog.reference import categories
+
+    services = build_services(settings(), seed=False, scanner=False)
+    try:
+        parsed = read_catalog_file(file, known_label_codes(services.engine), categories(), progress=True)
+    except CatalogFileError as exc:
+        raise fail(f"{file}: {exc}") from None
+    except CatalogValidationError as exc:
+        typer.echo(f"error: {file}: {exc.total} problem(s); nothing was imported", err=True)
+        for problem in exc.errors[:50]:
+            typer.echo(f"  {problem}", err=True)
+        if exc.total > 50:
+            typer.echo(f"  … and {exc.total - 50} more", err=True)
+        raise typer.Exit(BAD_INPUT) from None
+    report = apply_catalog(services.engine, parsed, replace=replace, dry_run=dry_run, progress=True)
+    verb = "would change" if dry_run else "imported"
+    typer.echo(
+        f"{verb}: products +{report.products_added} ~{report.products_changed} "
+        f"={report.products_unchanged} -{report.products_removed}; certifications "
+        f"+{report.certs_added} ~{report.certs_changed} ={report.certs_unchanged} -{report.certs_removed}"
+    )
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Write the catalog in the import schema (CSV) or as JSON."""
+    from bot.services import build_services
+    from catalog.csvio import export_csv, export_json
+
+    if fmt not in ("csv", "json"):
+        raise fail("--format must be csv or json")
+    services = build_services(settings(), seed=False, scanner=False)
+    text = export_csv(services.engine) if fmt == "csv" else export_json(services.engine) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def scan(images: list[Path], as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Read the barcodes and QR codes in image files and look them up in the catalog."""
+    from bot.services import build_services
+    from catalog.scanner import Scanner
+
+    services = build_services(settings(), scanner=False)
+    scanner = Scanner(budget_seconds=services.settings.scan_seconds)
+    results = []
+    for path in images:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise fail(f"{path}: {exc.strerror}") from None
+        result = scanner.scan(data)
+        codes = []
+        for code in result.codes:
+            card = services.catalog.by_gtin(code.gtin) if code.gtin else None
+            codes.append(
+                {
+                    "symbology": code.symbology,
+                    "raw": code.raw,
+                    "gtin": code.gtin,
+                    "domain": code.domain,
+                    "certain": code.certain,
+                    "product": card.product.name_vi if card else None,
+                }
+            )
+        results.append(
+            {
+                "image": str(path),
+                "problem": result.problem,
+                "ms": round(result.seconds * 1000, 1),
+                "codes": codes,
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        return
+    for r in results:
+        if r["problem"]:
+            typer.echo(f"{r['image']}: {r['problem']}")
+        elif not r["codes"]:
+            typer.echo(f"{r['image']}: no code found ({r['ms']} ms)")
+        for c in r["codes"]:
+            where = c["product"] or (f"link to {c['domain']}" if c["domain"] else "not in the catalog")
+            sure = "" if c["certain"] else " (unsure)"
+            typer.echo(f"{r['image']}: {c['symbology']} {c['raw']}{sure} -> {where}")
+
+
+@app.command("bench-scan")
+def bench_scan(
+    folder: Annotated[Path | None, typer.Argument(help="Default: ../shared/barcode-photos")] = None,
+    repeat: Annotated[int, typer.Option(min=1, max=20)] = 1,
+    no_zbar: Annotated[bool, typer.Option("--no-zbar", help="zxing-cpp alone.")] = False,
+) -> None:
+    """Measure the scanner on folders of photos with expected values in N.txt."""
+    from catalog.scanbench import default_folder, format_report, run_benchmark
+
+    folder = folder or default_folder()
+    if folder is None or not folder.is_dir():
+        raise fail("no photo folder (pass one, or put ../shared/barcode-photos beside the project)")
+    typer.echo(format_report(run_benchmark(folder, repeat=repeat, use_zbar=not no_zbar)))
+
+
+@app.command()
+def run() -> None:
+    """Run the Telegram bot with long polling."""
+    from handlers.app import run_polling
+
+    loaded = settings()
+    try:
+        loaded.token()
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    run_polling(loaded)
+
+
+@app.command()
+def webhook(
+    url: Annotated[str | None, typer.Option(help="Public HTTPS URL (or WEBHOOK_URL).")] = None,
+    listen: Annotated[str | None, typer.Option(help="Listen address (or WEBHOOK_LISTEN).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (or WEBHOOK_PORT).")] = None,
+) -> None:
+    """Run the Telegram bot behind a webhook; requests need the secret token header."""
+    from handlers.app import run_webhook
+
+    loaded = settings()
+    try:
+        loaded.token()
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    url = url or loaded.webhook_url
+    if not url:
+        raise fail("webhook needs a public URL (--url or WEBHOOK_URL)")
+    if loaded.webhook_secret is None:
+        raise fail("webhook needs WEBHOOK_SECRET (1-256 characters A-Z, a-z, 0-9, _ and -)")
+    run_webhook(loaded, url=url, listen=listen or loaded.webhook_listen, port=port or loaded.webhook_port)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,50 @@
+"""Settings from the environment (and an optional .env file), via pydantic-settings."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment. Names are the upper-case field names."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite:///var/ecolabel.db"
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    log_level: str = "INFO"
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    max_photo_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    scan_seconds: float = Field(default=3.0, gt=0)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[,\s]+", value.strip()) if p]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError:
+                raise ValueError("ADMIN_IDS must be Telegram user ids separated by commas") from None
+        return value
+
+    def token(self) -> str:
+        """The bot token, checked for shape. Raises ValueError with a one-line reason."""
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set (get one from @BotFather)")
+        value = self.telegram_bot_token.get_secret_value().strip()
+        if not TOKEN_PATTERN.match(value):
+            raise ValueError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters)")
+        return value

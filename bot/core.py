@@ -1,0 +1,461 @@
+"""The conversation core: one incoming message in, reply models out.
+
+Telegram handlers and the console both call ``Core.handle``; nothing here knows
+which transport is used. The core is synchronous (database and CPU work) and is
+run in a worker thread by the async transports.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from bot import render
+from bot.guard import FloodGuard
+from bot.i18n import LOCALES, Messages, catalog, pick_locale
+from bot.render import esc, local, short
+from bot.replies import Button, Reply, Venue
+from catalog import gtin as gtins
+from catalog import labelcodes
+from catalog.cards import ProductCard
+from catalog.scanner import Code, Scanner, ScanProblem
+from catalog.service import CatalogService
+from catalog.shoppers import ShopperStore
+from catalog.stores import StoreDirectory, StoreHit
+from catalog.tips import TipBook
+from catalog.usage import UsageLog
+
+log = logging.getLogger(__name__)
+
+PAGE = 5
+MAX_RESULTS = 50
+MAX_QUERY = 200
+GROUPS = ("organic", "eco-label", "energy", "good-practice", "forest", "seafood", "social", "textile")
+_CALLBACK = re.compile(
+    r"^(?:(?P<num>[pmwt]):(?P<n>\d{1,9})|l:(?P<label>[A-Z_]{2,32})"
+    r"|g:(?P<group>[a-z-]{2,20})|(?P<flag>lg|lf)|lang:(?P<lang>vi|en))$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A message from a user, whatever the transport."""
+
+    user_id: int
+    text: str | None = None
+    callback: str | None = None
+    image: bytes | None = None
+    location: tuple[float, float] | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InlineCard:
+    """A product card for inline mode (shared into another chat)."""
+
+    id: str
+    title: str
+    description: str
+    text: str
+
+
+@dataclass(slots=True)
+class _Session:
+    query: str
+    product_ids: list[int] = field(default_factory=list)
+
+
+class Core:
+    """Routes messages to search, barcodes, the label guide, stores and tips."""
+
+    def __init__(
+        self,
+        catalog: CatalogService,
+        shoppers: ShopperStore,
+        usage: UsageLog,
+        stores: StoreDirectory,
+        tips: TipBook,
+        scanner: Scanner | None = None,
+        guard: FloodGuard | None = None,
+        photo_guard: FloodGuard | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.shoppers = shoppers
+        self.usage = usage
+        self.stores = stores
+        self.tips = tips
+        self.scanner = scanner
+        self.guard = guard or FloodGuard(capacity=20, per_second=2)
+        self.photo_guard = photo_guard or FloodGuard(capacity=4, per_second=0.2)
+        self._sessions: OrderedDict[int, _Session] = OrderedDict()
+        self._menu = {
+            catalog_text: key.split(".")[1]
+            for loc in LOCALES
+            for key, catalog_text in _menu_texts(loc).items()
+        }
+
+    # -- entry points -----------------------------------------------------------------------
+    def locale_for(self, user_id: int, language_code: str | None) -> str:
+        shopper = self.shoppers.get(user_id)
+        return pick_locale(shopper.locale if shopper else None, language_code)
+
+    def handle(self, msg: Incoming) -> list[Reply]:
+        """Answer one message. Never raises for bad input; flooding users are slowed down."""
+        t = Messages(self.locale_for(msg.user_id, msg.language_code))
+        guard = self.photo_guard if msg.image is not None else self.guard
+        allowed, warn = guard.check(msg.user_id)
+        if not allowed:
+            return [Reply(t("errors.rate_limited"))] if warn else []
+        if msg.callback is not None:
+            return self._callback(msg, t)
+        if msg.image is not None:
+            return self._photo(msg, t)
+        if msg.location is not None:
+            return self._location(msg, t)
+        if msg.text is not None:
+            return self._text(msg, t)
+        return [Reply(t("errors.unsupported"))]
+
+    def inline(self, user_id: int, query: str, language_code: str | None) -> list[InlineCard]:
+        """Up to 50 product cards for inline mode."""
+        locale = self.locale_for(user_id, language_code)
+        t = Messages(locale)
+        query = query.strip()[:MAX_QUERY]
+        if len(query) < 2:
+            return []
+        allowed, _ = self.guard.check(user_id)
+        if not allowed:
+            return []
+        hits = self.catalog.search(query, limit=MAX_RESULTS)
+        cards = self.catalog.cards([h.product_id for h in hits])
+        self.usage.record(user_id, "inline", bool(cards), locale, product_id=cards[0].id if cards else None)
+        return [
+            InlineCard(
+                str(c.id),
+                render.product_name(c.product, locale),
+                ", ".join(dict.fromkeys(local(x.label, "name", locale) for x in c.certs)),
+                render.card_text(t, c),
+            )
+            for c in cards
+        ]
+
+    # -- text -------------------------------------------------------------------------------
+    def _text(self, msg: Incoming, t: Messages) -> list[Reply]:
+        text = " ".join((msg.text or "").split())[:MAX_QUERY]
+        if text.startswith("/"):
+            return self._command(msg, t, text)
+        action = self._menu.get(text)
+        if action:
+            return self._menu_action(msg, t, action)
+        code = labelcodes.recognise(text)
+        if code:
+            return [Reply(t(f"codes.{code.kind}", code=code.code, body=code.body, url=code.url))]
+        digits = gtins.looks_like_barcode(text)
+        if digits:
+            return self._gtin(msg, t, digits, kind="barcode")
+        area = self.stores.area_query(text)
+        if area:
+            return [self._stores_in_area(t, area)]
+        return self._search(msg, t, text)
+
+    def _command(self, msg: Incoming, t: Messages, text: str) -> list[Reply]:
+        name, _, arg = text[1:].partition(" ")
+        name = name.split("@")[0].lower()
+        if name == "start":
+            return [Reply(t("start.welcome"), keyboard=self._keyboard(t))]
+        if name == "help":
+            return [Reply(t("help.text"), keyboard=self._keyboard(t))]
+        if name in ("lang", "language"):
+            choice = arg.strip().lower()
+            if choice in LOCALES:
+                return self._set_locale(msg, choice)
+            return [
+                Reply(
+                    t("lang.prompt"),
+                    buttons=((Button("Tiếng Việt", "lang:vi"), Button("English", "lang:en")),),
+                )
+            ]
+        if name == "labels":
+            return [self._label_groups(t)]
+        if name == "stores":
+            return self._stores_start(msg, t)
+        if name == "tips":
+            return [self._tip(t, 0)]
+        if name == "search":
+            return self._search(msg, t, arg) if arg.strip() else [Reply(t("search.prompt"))]
+        return [Reply(t("errors.unknown_command"))]
+
+    def _menu_action(self, msg: Incoming, t: Messages, action: str) -> list[Reply]:
+        return {
+            "search": lambda: [Reply(t("search.prompt"))],
+            "scan": lambda: [Reply(t("search.scan_prompt"))],
+            "labels": lambda: [self._label_groups(t)],
+            "stores": lambda: self._stores_start(msg, t),
+            "tips": lambda: [self._tip(t, 0)],
+            "language": lambda: self._command(msg, t, "/lang"),
+        }[action]()
+
+    def _keyboard(self, t: Messages) -> tuple[tuple[str, ...], ...]:
+        return (
+            (t("menu.search"), t("menu.scan")),
+            (t("menu.labels"), t("menu.stores")),
+            (t("menu.tips"), t("menu.language")),
+        )
+
+    def _set_locale(self, msg: Incoming, locale: str) -> list[Reply]:
+        self.shoppers.set_locale(msg.user_id, locale)
+        t = Messages(locale)
+        return [Reply(t("lang.set"), keyboard=self._keyboard(t))]
+
+    # -- search -----------------------------------------------------------------------------
+    def _search(self, msg: Incoming, t: Messages, query: str) -> list[Reply]:
+        if len(query.strip()) < 2:
+            return [Reply(t("search.too_short"))]
+        hits = self.catalog.search(query, limit=MAX_RESULTS)
+        if not hits:
+            self.usage.record(msg.user_id, "name", False, t.locale)
+            return [Reply(t("search.no_match", query=query))]
+        clear = len(hits) == 1 or (hits[0].score >= 85 and hits[0].score - hits[1].score >= 10)
+        self.usage.record(msg.user_id, "name", True, t.locale, product_id=hits[0].product_id)
+        if clear:
+            card = self.catalog.card(hits[0].product_id)
+            if card:
+                return [self._card_reply(t, card)]
+        session = _Session(query, [h.product_id for h in hits])
+        self._remember(msg.user_id, session)
+        return [self._page(t, session, 0, edit=False)]
+
+    def _remember(self, user_id: int, session: _Session) -> None:
+        self._sessions.pop(user_id, None)
+        self._sessions[user_id] = session
+        if len(self._sessions) > 20_000:
+            self._sessions.popitem(last=False)
+
+    def _page(self, t: Messages, session: _Session, offset: int, edit: bool) -> Reply:
+        ids = session.product_ids[offset : offset + PAGE]
+        cards = self.catalog.cards(ids)
+        rows = [
+            (Button(short(f"{offset + i + 1}. {render.product_name(c.product, t.locale)}"), f"p:{c.id}"),)
+            for i, c in enumerate(cards)
+        ]
+        if offset + PAGE < len(session.product_ids):
+            rows.append((Button(t("search.more"), f"m:{offset + PAGE}"),))
+        if offset == 0:
+            text = t("search.list_header", count=len(session.product_ids), query=session.query)
+        else:
+            text = t("search.list_page", start=offset + 1, end=offset + len(cards), query=session.query)
+        return Reply(text, buttons=tuple(rows), edit=edit)
+
+    def _card_reply(self, t: Messages, card: ProductCard) -> Reply:
+        cat = self.catalog.category(card.product.category)
+        extra = ""
+        if cat and cat.tip_topic in ("bags", "takeaway"):
+            tip = self.tips.for_topic(cat.tip_topic, seed=card.id)
+            if tip:
+                extra = t("card.alternative", tip=local(tip, "text", t.locale))
+        return Reply(render.card_text(t, card, extra), buttons=render.card_buttons(t, card))
+
+    # -- barcodes ---------------------------------------------------------------------------
+    def _gtin(self, msg: Incoming, t: Messages, digits: str, kind: str, unsure: bool = False) -> list[Reply]:
+        try:
+            barcode = gtins.describe(digits)
+        except gtins.BadCheckDigitError:
+            return [Reply(t("barcode.bad_check", digits=digits))]
+        except ValueError:
+            return [Reply(t("barcode.bad_check", digits=digits))]
+        card = self.catalog.by_gtin(barcode.gtin)
+        self.usage.record(
+            msg.user_id,
+            kind,
+            card is not None,
+            t.locale,
+            product_id=card.id if card else None,
+            gtin=barcode.gtin,
+        )
+        if card:
+            reply = self._card_reply(t, card)
+            if unsure:
+                reply = Reply(f"{reply.text}\n\n<i>{t('scan.unsure')}</i>", buttons=reply.buttons)
+            return [reply]
+        prefix = t(f"prefix.{barcode.kind.value}", usage=barcode.prefix_usage)
+        text = "\n".join([t("barcode.not_found", digits=barcode.gtin), prefix, "", t("barcode.next_steps")])
+        return [Reply(text)]
+
+    def _photo(self, msg: Incoming, t: Messages) -> list[Reply]:
+        if self.scanner is None:
+            return [Reply(t("errors.unsupported"))]
+        result = self.scanner.scan(msg.image or b"")
+        if result.problem is not None:
+            key = {
+                ScanProblem.NOT_IMAGE: "scan.not_image",
+                ScanProblem.TOO_MANY_PIXELS: "scan.too_many_pixels",
+                ScanProblem.TOO_LARGE: "scan.not_image",
+            }[result.problem]
+            return [Reply(t(key))]
+        if not result.codes:
+            self.usage.record(msg.user_id, "photo", False, t.locale)
+            return [Reply(t("scan.nothing"))]
+        replies: list[Reply] = []
+        if len(result.codes) > 1:
+            replies.append(Reply(t("scan.several", count=len(result.codes))))
+        for code in result.codes[:3]:
+            replies.extend(self._code_answer(msg, t, code))
+        return replies
+
+    def _code_answer(self, msg: Incoming, t: Messages, code: Code) -> list[Reply]:
+        if code.gtin:
+            return self._gtin(msg, t, code.gtin, kind="photo", unsure=not code.certain)
+        if code.domain:
+            return [Reply(t("scan.qr_url", domain=code.domain))]
+        return [Reply(t("scan.qr_text", text=short(code.text, 300)))]
+
+    # -- label guide ------------------------------------------------------------------------
+    def _label_groups(self, t: Messages, edit: bool = False) -> Reply:
+        present = {s.kind for s in self.catalog.labels()}
+        buttons = [Button(t(f"groups.{g}"), f"g:{g}") for g in GROUPS if g in present]
+        rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+        rows.append((Button(t("labels.btn_fooled"), "lf"),))
+        return Reply(t("labels.intro"), buttons=tuple(rows), edit=edit)
+
+    def _label_group(self, t: Messages, group: str) -> Reply:
+        schemes = [s for s in self.catalog.labels() if s.kind == group]
+        if not schemes:
+            return Reply(t("errors.button_expired"))
+        rows = [(Button(short(local(s, "name", t.locale)), f"l:{s.code}"),) for s in schemes]
+        rows.append((Button(t("labels.btn_back"), "lg"),))
+        return Reply(t("labels.group_header", group=t(f"groups.{group}")), buttons=tuple(rows), edit=True)
+
+    def _label(self, t: Messages, code: str) -> Reply:
+        scheme = self.catalog.label(code)
+        if scheme is None:
+            return Reply(t("labels.unknown"))
+        return Reply(
+            render.label_entry(t, scheme),
+            buttons=((Button(t("labels.btn_fooled"), "lf"), Button(t("labels.btn_back"), "lg")),),
+        )
+
+    # -- stores -----------------------------------------------------------------------------
+    def _stores_start(self, msg: Incoming, t: Messages) -> list[Reply]:
+        shopper = self.shoppers.get(msg.user_id)
+        if shopper and shopper.last_lat is not None and shopper.last_lon is not None:
+            return [self._nearest(t, shopper.last_lat, shopper.last_lon)]
+        return [Reply(t("stores.intro"))]
+
+    def _location(self, msg: Incoming, t: Messages) -> list[Reply]:
+        lat, lon = msg.location or (0.0, 0.0)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return [Reply(t("errors.unsupported"))]
+        self.shoppers.set_location(msg.user_id, lat, lon)
+        return [self._nearest(t, lat, lon)]
+
+    def _store_lines(self, t: Messages, hits: list[StoreHit]) -> list[str]:
+        lines = []
+        for hit in hits:
+            r = hit.retailer
+            values = dict(
+                name=r.name,
+                kind=t(f"store_kinds.{r.kind}"),
+                address=f"{r.address}, {r.ward}",
+                hours=r.hours,
+                bags=t(f"bag_policies.{r.bag_policy}"),
+            )
+            if hit.distance_m is None:
+                lines.append(t("stores.line_nodist", **values))
+            else:
+                lines.append(t("stores.line", distance=self._distance(t, hit.distance_m), **values))
+        if any(h.retailer.sample for h in hits):
+            lines.append(t("stores.sample"))
+        return lines
+
+    @staticmethod
+    def _distance(t: Messages, metres: float) -> str:
+        if metres < 1000:
+            return t("stores.m", m=int(round(metres, -1)))
+        km = f"{metres / 1000:.1f}"
+        return t("stores.km", km=km.replace(".", ",") if t.locale == "vi" else km)
+
+    @staticmethod
+    def _venue(hit: StoreHit) -> Venue:
+        r = hit.retailer
+        return Venue(r.lat, r.lon, r.name, f"{r.address}, {r.ward}")
+
+    def _nearest(self, t: Messages, lat: float, lon: float) -> Reply:
+        hits = self.stores.nearest(lat, lon, limit=5)
+        if not hits:
+            return Reply(t("stores.intro"))
+        return Reply(
+            "\n".join([t("stores.nearest"), *self._store_lines(t, hits)]), venue=self._venue(hits[0])
+        )
+
+    def _stores_in_area(self, t: Messages, area: str) -> Reply:
+        name, hits = self.stores.in_area(area)
+        if not hits:
+            return Reply(t("stores.none_in_area", area=area))
+        return Reply(
+            "\n".join([t("stores.in_area", area=name), *self._store_lines(t, hits[:8])]),
+            venue=self._venue(hits[0]),
+        )
+
+    def _where(self, msg: Incoming, t: Messages, product_id: int) -> Reply:
+        card = self.catalog.card(product_id)
+        if card is None:
+            return Reply(t("errors.button_expired"))
+        shopper = self.shoppers.get(msg.user_id)
+        near = (shopper.last_lat, shopper.last_lon) if shopper and shopper.last_lat is not None else None
+        hits = self.stores.carrying(product_id, near=near, limit=5)  # type: ignore[arg-type]
+        header = t("stores.where_header", product=render.product_name(card.product, t.locale))
+        if not hits:
+            return Reply("\n".join([header, t("stores.where_none")]))
+        lines = [header, *self._store_lines(t, hits)]
+        if near is None:
+            lines.append(t("stores.where_hint"))
+        return Reply("\n".join(lines), venue=self._venue(hits[0]) if near else None)
+
+    # -- tips -------------------------------------------------------------------------------
+    def _tip(self, t: Messages, n: int, edit: bool = False) -> Reply:
+        total = len(self.tips)
+        if not total:
+            return Reply(t("errors.unsupported"))
+        n %= total
+        tip = self.tips[n]
+        text = "\n".join([t("tips.header", n=n + 1, total=total), esc(local(tip, "text", t.locale))])
+        return Reply(text, buttons=((Button(t("tips.next"), f"t:{(n + 1) % total}"),),), edit=edit)
+
+    # -- buttons ----------------------------------------------------------------------------
+    def _callback(self, msg: Incoming, t: Messages) -> list[Reply]:
+        m = _CALLBACK.match(msg.callback or "")
+        if not m:
+            log.info("ignored malformed callback data from user %s", msg.user_id)
+            return [Reply(t("errors.button_expired"))]
+        if m["lang"]:
+            return self._set_locale(msg, m["lang"])
+        if m["label"]:
+            return [self._label(t, m["label"])]
+        if m["group"]:
+            return [
+                self._label_group(t, m["group"])
+                if m["group"] in GROUPS
+                else Reply(t("errors.button_expired"))
+            ]
+        if m["flag"] == "lg":
+            return [self._label_groups(t, edit=True)]
+        if m["flag"] == "lf":
+            return [Reply(t("labels.fooled"), buttons=((Button(t("labels.btn_back"), "lg"),),))]
+        kind, n = m["num"], int(m["n"])
+        if kind == "p":
+            card = self.catalog.card(n)
+            return [self._card_reply(t, card) if card else Reply(t("errors.button_expired"))]
+        if kind == "w":
+            return [self._where(msg, t, n)]
+        if kind == "t":
+            return [self._tip(t, n, edit=True)]
+        session = self._sessions.get(msg.user_id)  # kind == "m": more results
+        if session is None or n >= len(session.product_ids):
+            return [Reply(t("errors.button_expired"))]
+        return [self._page(t, session, n, edit=True)]
+
+
+def _menu_texts(locale: str) -> dict[str, str]:
+    return {k: v for k, v in catalog(locale).items() if k.startswith("menu.")}

@@ -1,0 +1,74 @@
+"""The reply model: what the core answers, independent of Telegram or the console.
+
+Text is a small HTML subset (<b>, <i>, <code>, <a href>) with every catalog value
+escaped; Telegram sends it with parse_mode=HTML and the console strips the tags.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button; ``data`` comes back to the core when it is pressed."""
+
+    text: str
+    data: str
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > MAX_CALLBACK_BYTES:
+            raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {self.data!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    """A place to show on a map (the nearest partner store)."""
+
+    lat: float
+    lon: float
+    title: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to send. ``edit`` asks to replace the message a pressed button sat on."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    venue: Venue | None = None
+    edit: bool = False
+    keyboard: tuple[tuple[str, ...], ...] = field(default=())  # reply keyboard (main actions)
+
+    def __post_init__(self) -> None:
+        if len(self.text) > MAX_TEXT:
+            object.__setattr__(self, "text", cut_html(self.text, MAX_TEXT))
+
+    def all_buttons(self) -> list[Button]:
+        return [b for row in self.buttons for b in row]
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def cut_html(text: str, limit: int) -> str:
+    """Cut HTML text at a line break below ``limit`` characters without breaking a tag."""
+    cut = text[: limit - 2]
+    at = cut.rfind("\n")
+    cut = cut[:at] if at > limit // 2 else cut[: cut.rfind("<")] if cut.rfind("<") > cut.rfind(">") else cut
+    opened = re.findall(r"<(b|i|code)>", cut)
+    closed = re.findall(r"</(b|i|code)>", cut)
+    for tag in reversed(opened[len(closed) :]):
+        cut += f"</{tag}>"
+    return cut + "\n…"
+
+
+def plain(text: str) -> str:
+    """The reply text for a terminal: tags removed, entities unescaped."""
+    return html.unescape(_TAG.sub("", text))

@@ -1,0 +1,80 @@
+"""Building the long-lived services once: engine, catalog index, stores, tips, scanner, core."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import func, select
+
+from bot.config import Settings
+from bot.core import Core
+from catalog.csvio import apply_catalog, read_catalog_file
+from catalog.db import make_engine, session
+from catalog.models import LabelScheme, Product, Retailer
+from catalog.reference import categories, data_dir
+from catalog.scanner import Scanner
+from catalog.service import CatalogService, prepare_database
+from catalog.shoppers import ShopperStore
+from catalog.stores import StoreDirectory, sync_stores
+from catalog.tips import TipBook
+from catalog.usage import UsageLog
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything a transport needs; built once at start-up, closed at shutdown."""
+
+    settings: Settings
+    engine: Engine
+    catalog: CatalogService
+    stores: StoreDirectory
+    core: Core
+
+    def reload(self) -> None:
+        """Rebuild in-memory indexes after the catalog changed."""
+        self.catalog.reload()
+        self.stores.reload()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def known_label_codes(engine: Engine) -> list[str]:
+    with session(engine) as db:
+        return list(db.exec(select(LabelScheme.code)))
+
+
+def seed_if_empty(engine: Engine) -> None:
+    """Load the bundled sample catalog and partner stores into an empty database."""
+    with session(engine) as db:
+        products = db.exec(select(func.count()).select_from(Product)).one()
+        stores = db.exec(select(func.count()).select_from(Retailer)).one()
+    if not products:
+        path = data_dir() / "ecolabel.csv"
+        parsed = read_catalog_file(path, known_label_codes(engine), categories())
+        apply_catalog(engine, parsed)
+        log.info("loaded the bundled sample catalog (%d products)", len(parsed.products))
+    if not stores:
+        sync_stores(engine)
+
+
+def build_services(settings: Settings, seed: bool = True, scanner: bool = True) -> Services:
+    engine = make_engine(settings.database_url)
+    prepare_database(engine)
+    if seed:
+        seed_if_empty(engine)
+    catalog = CatalogService(engine)
+    stores = StoreDirectory(engine)
+    core = Core(
+        catalog,
+        ShopperStore(engine),
+        UsageLog(engine, catalog.today),
+        stores,
+        TipBook(),
+        scanner=Scanner(budget_seconds=settings.scan_seconds) if scanner else None,
+    )
+    return Services(settings, engine, catalog, stores, core)

@@ -1,0 +1,117 @@
+"""Database tables (SQLModel). One SQLite file by default; any SQLAlchemy URL works."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class LabelScheme(SQLModel, table=True):
+    """A certification scheme (VietGAP, EU organic, FSC...) with its guide texts in vi and en."""
+
+    code: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(max_length=24)  # eco-label, organic, energy, good-practice, forest, ...
+    name_vi: str
+    name_en: str
+    issuer_vi: str = ""
+    issuer_en: str = ""
+    meaning_vi: str = ""
+    meaning_en: str = ""
+    not_vi: str = ""
+    not_en: str = ""
+    looks_vi: str = ""
+    looks_en: str = ""
+    verify_vi: str = ""
+    verify_en: str = ""
+    validity_vi: str = ""
+    validity_en: str = ""
+    source: str = ""
+
+
+class Product(SQLModel, table=True):
+    """A product on the shelf. ``key`` is the GTIN when known, else a folded brand+name key."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, unique=True, max_length=200)
+    gtin: str | None = Field(default=None, index=True, max_length=14)
+    name_vi: str
+    name_en: str = ""
+    brand: str = ""
+    producer: str = ""
+    category: str = Field(index=True, max_length=40)
+    sample: bool = False
+
+
+class Certification(SQLModel, table=True):
+    """A claim that a product carries a label, with where the claim came from and when."""
+
+    __table_args__ = (UniqueConstraint("product_id", "label_code", "certificate_no"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True, ondelete="CASCADE")
+    label_code: str = Field(foreign_key="labelscheme.code", index=True)
+    certificate_no: str = ""
+    certifier: str = ""
+    label_detail: str = ""  # e.g. "5 sao" for the energy label, "FSC Mix"
+    valid_from: date | None = None
+    valid_until: date | None = None
+    source: str = ""
+    source_date: date | None = None
+
+
+class Retailer(SQLModel, table=True):
+    """A partner store: supermarket, trade centre, market stall, organic shop."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=40)
+    name: str
+    kind: str = Field(max_length=24)
+    address: str = ""
+    ward: str = ""
+    district: str = ""
+    lat: float
+    lon: float
+    hours: str = ""
+    product_kinds: str = ""
+    bag_policy: str = ""
+    sample: bool = False
+
+
+class RetailerProduct(SQLModel, table=True):
+    """Which partner store carries which product."""
+
+    retailer_id: int = Field(foreign_key="retailer.id", primary_key=True, ondelete="CASCADE")
+    product_id: int = Field(foreign_key="product.id", primary_key=True, ondelete="CASCADE")
+
+
+class Shopper(SQLModel, table=True):
+    """What the bot remembers about a chat user: language and last shared location."""
+
+    user_id: int = Field(primary_key=True)
+    locale: str | None = Field(default=None, max_length=8)
+    last_lat: float | None = None
+    last_lon: float | None = None
+    created_at: datetime = Field(default_factory=_utcnow)
+
+
+class Lookup(SQLModel, table=True):
+    """One lookup, counted for the department's report. No message text is kept.
+
+    ``gtin`` is kept only for barcodes that were not found: the department's to-do list.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    user_id: int = Field(index=True)
+    kind: str = Field(max_length=12)  # name, barcode, photo, inline
+    found: bool
+    product_id: int | None = None
+    label_code: str | None = Field(default=None, max_length=32)
+    gtin: str | None = Field(default=None, max_length=14, index=True)
+    locale: str = Field(default="vi", max_length=8)

@@ -1,0 +1,134 @@
+"""The catalog as the bot sees it: search, product cards, labels and categories.
+
+One object holds the database engine and the in-memory search index, so the index
+is built once and rebuilt only when the catalog changes (``reload``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlmodel import func, select
+
+from catalog.cards import CertView, ProductCard
+from catalog.db import init_db, session
+from catalog.models import Certification, LabelScheme, Product
+from catalog.reference import Category, categories, sync_labels
+from catalog.search import Hit, SearchDoc, SearchIndex
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def hanoi_today() -> date:
+    """Today's date in Hà Nội (certificate validity is judged by the local calendar)."""
+    from datetime import datetime
+
+    return datetime.now(HANOI).date()
+
+
+class CatalogService:
+    """Search and read the catalog. Thread-safe for readers; ``reload`` swaps the index."""
+
+    def __init__(self, engine: Engine, today: Callable[[], date] = hanoi_today) -> None:
+        self.engine = engine
+        self.today = today
+        self._lock = threading.Lock()
+        self._labels: dict[str, LabelScheme] = {}
+        self._index = SearchIndex([])
+        self.reload()
+
+    # -- building ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read labels and rebuild the search index from the database."""
+        with session(self.engine) as db:
+            labels = {s.code: s for s in db.exec(select(LabelScheme))}
+            index = SearchIndex(self._docs(db, labels))
+        with self._lock:
+            self._labels, self._index = labels, index
+
+    def _docs(self, db, labels: dict[str, LabelScheme]) -> Iterator[SearchDoc]:  # type: ignore[no-untyped-def]
+        cats = categories()
+        label_words: dict[int, list[str]] = {}
+        for pid, code in db.exec(select(Certification.product_id, Certification.label_code)):
+            scheme = labels.get(code)
+            if scheme:
+                label_words.setdefault(pid, []).append(f"{scheme.name_vi} {scheme.name_en} {code}")
+        for p in db.exec(select(Product)):
+            cat = cats.get(p.category)
+            yield SearchDoc(
+                p.id,
+                p.name_vi,
+                p.name_en,
+                p.brand,
+                p.producer,  # type: ignore[arg-type]
+                f"{cat.name_vi} {cat.name_en} {cat.keywords}" if cat else p.category,
+                " ".join(label_words.get(p.id, [])),
+            )  # type: ignore[arg-type]
+
+    # -- reading ----------------------------------------------------------------------------
+    @property
+    def index(self) -> SearchIndex:
+        return self._index
+
+    def search(self, query: str, limit: int = 10) -> list[Hit]:
+        return self._index.search(query, limit=limit)
+
+    def label(self, code: str) -> LabelScheme | None:
+        return self._labels.get(code)
+
+    def labels(self) -> list[LabelScheme]:
+        return list(self._labels.values())
+
+    def category(self, code: str) -> Category | None:
+        return categories().get(code)
+
+    def product_count(self) -> int:
+        with session(self.engine) as db:
+            return db.exec(select(func.count()).select_from(Product)).one()
+
+    def cards(self, product_ids: list[int]) -> list[ProductCard]:
+        """Product cards in the order of ``product_ids`` (unknown ids are skipped)."""
+        if not product_ids:
+            return []
+        today = self.today()
+        with session(self.engine) as db:
+            products = {p.id: p for p in db.exec(select(Product).where(Product.id.in_(product_ids)))}  # type: ignore[union-attr]
+            certs: dict[int, list[CertView]] = {}
+            stmt = (
+                select(Certification)
+                .where(Certification.product_id.in_(product_ids))  # type: ignore[union-attr]
+                .order_by(Certification.id)
+            )  # type: ignore[arg-type]
+            for cert in db.exec(stmt):
+                scheme = self._labels.get(cert.label_code)
+                if scheme:
+                    certs.setdefault(cert.product_id, []).append(CertView.of(cert, scheme, today))
+        return [ProductCard(products[i], tuple(certs.get(i, ()))) for i in product_ids if i in products]
+
+    def card(self, product_id: int) -> ProductCard | None:
+        found = self.cards([product_id])
+        return found[0] if found else None
+
+    def by_gtin(self, gtin: str) -> ProductCard | None:
+        with session(self.engine) as db:
+            pid = db.exec(select(Product.id).where(Product.gtin == gtin)).first()
+        return self.card(pid) if pid is not None else None
+
+    def in_category(self, category: str, exclude: int | None = None, limit: int = 3) -> list[ProductCard]:
+        """Products of a category that hold a currently valid label (alternatives to suggest)."""
+        with session(self.engine) as db:
+            ids = db.exec(
+                select(Product.id).where(Product.category == category).order_by(Product.id).limit(limit * 4)
+            ).all()
+        found = [c for c in self.cards([i for i in ids if i != exclude]) if c.any_valid]
+        return found[:limit]
+
+
+def prepare_database(engine: Engine) -> None:
+    """Create tables and load the bundled label schemes (cheap when already done)."""
+    init_db(engine)
+    sync_labels(engine)

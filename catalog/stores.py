@@ -1,0 +1,147 @@
+"""Partner stores: loading the sample network, nearest stores, stores by area, where to buy."""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from catalog.db import session
+from catalog.models import Product, Retailer, RetailerProduct
+from catalog.reference import data_dir
+from catalog.text import fold
+
+EARTH_RADIUS_M = 6_371_000.0
+# Hà Nội's administrative bounds, roughly (for validating coordinates).
+HANOI_BOUNDS = (20.53, 21.39, 105.28, 106.03)  # lat min, lat max, lon min, lon max
+_AREA_PREFIX = re.compile(
+    r"^(?:cua hang|cho|sieu thi|noi ban|mua o|stores?|shops?|markets?|supermarkets?)"
+    r"(?: (?:o|tai|gan|quanh|khu|in|at|near|around))?(?: (?:quan|huyen|phuong|xa|district|ward))? (.+)$"
+)
+_AREA_WORDS = re.compile(r"^(?:quan|huyen|phuong|xa|thi xa) ")
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def in_hanoi(lat: float, lon: float) -> bool:
+    lat_min, lat_max, lon_min, lon_max = HANOI_BOUNDS
+    return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
+
+
+@dataclass(frozen=True, slots=True)
+class StoreHit:
+    retailer: Retailer
+    distance_m: float | None = None
+
+
+def sync_stores(engine: Engine, folder: Path | None = None) -> int:
+    """Load data/retailers.csv and data/retailer_products.csv (upsert by store code)."""
+    folder = folder or data_dir()
+    with open(folder / "retailers.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(folder / "retailer_products.csv", encoding="utf-8", newline="") as fh:
+        links = list(csv.DictReader(fh))
+    with session(engine) as db:
+        existing = {r.code: r for r in db.exec(select(Retailer))}
+        for row in rows:
+            values = dict(
+                row,
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                sample=row.get("sample", "").lower() in ("yes", "1", "true"),
+            )
+            store = existing.get(row["code"]) or Retailer(**values)
+            for key, value in values.items():
+                setattr(store, key, value)
+            db.add(store)
+            existing[row["code"]] = store
+        db.flush()
+        by_gtin = dict(db.exec(select(Product.gtin, Product.id).where(Product.gtin.is_not(None))).all())  # type: ignore[union-attr]
+        db.exec(delete(RetailerProduct))  # type: ignore[call-overload]
+        pairs = {
+            (existing[link["retailer"]].id, by_gtin[link["gtin"]])
+            for link in links
+            if link["retailer"] in existing and link["gtin"] in by_gtin
+        }
+        db.add_all(RetailerProduct(retailer_id=r, product_id=p) for r, p in pairs)  # type: ignore[arg-type]
+        db.commit()
+    return len(rows)
+
+
+class StoreDirectory:
+    """Stores held in memory (a city's partner network is small); links read from the database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.reload()
+
+    def reload(self) -> None:
+        with session(self.engine) as db:
+            self._stores = list(db.exec(select(Retailer).order_by(Retailer.id)))
+        areas: dict[str, str] = {}
+        for r in self._stores:
+            for name in (r.district, r.ward, _AREA_WORDS.sub("", fold(r.ward))):
+                if name:
+                    areas.setdefault(
+                        _AREA_WORDS.sub("", fold(name)), r.district if name == r.district else r.ward
+                    )
+        self._areas = areas
+
+    def __len__(self) -> int:
+        return len(self._stores)
+
+    def nearest(self, lat: float, lon: float, limit: int = 5) -> list[StoreHit]:
+        hits = [StoreHit(r, distance_m(lat, lon, r.lat, r.lon)) for r in self._stores]
+        hits.sort(key=lambda h: h.distance_m or 0.0)
+        return hits[:limit]
+
+    def area_query(self, text: str) -> str | None:
+        """The area a message asks about ('cua hang o cau giay', 'Hoàn Kiếm'), or None."""
+        folded = fold(text)
+        m = _AREA_PREFIX.match(folded)
+        candidate = _AREA_WORDS.sub("", m.group(1) if m else folded)
+        if candidate in self._areas:
+            return self._areas[candidate]
+        if m and self._areas:
+            best = process.extractOne(candidate, list(self._areas), scorer=fuzz.ratio, score_cutoff=80)
+            if best:
+                return self._areas[best[0]]
+            return text.strip()
+        return None
+
+    def in_area(self, area: str) -> tuple[str, list[StoreHit]]:
+        key = _AREA_WORDS.sub("", fold(area))
+        found = [
+            StoreHit(r) for r in self._stores if key in (fold(r.district), _AREA_WORDS.sub("", fold(r.ward)))
+        ]
+        return area, found
+
+    def carrying(
+        self, product_id: int, near: tuple[float, float] | None = None, limit: int = 5
+    ) -> list[StoreHit]:
+        """Stores that sell a product, nearest first when the shopper's location is known."""
+        with session(self.engine) as db:
+            ids = set(
+                db.exec(
+                    select(RetailerProduct.retailer_id).where(RetailerProduct.product_id == product_id)
+                ).all()
+            )
+        stores = [r for r in self._stores if r.id in ids]
+        if near is None:
+            return [StoreHit(r) for r in stores[:limit]]
+        hits = [StoreHit(r, distance_m(near[0], near[1], r.lat, r.lon)) for r in stores]
+        hits.sort(key=lambda h: h.distance_m or 0.0)
+        return hits[:limit]
