@@ -217,7 +217,8 @@ class Core:
         if not hits:
             self.usage.record(msg.user_id, "name", False, t.locale)
             return [Reply(t("search.no_match", query=query))]
-        clear = len(hits) == 1 or (hits[0].score >= 85 and hits[0].score - hits[1].score >= 10)
+        gap = hits[0].score - hits[1].score if len(hits) > 1 else 100.0
+        clear = (hits[0].score >= 85 and gap >= 10) or (hits[0].score >= 97 and gap >= 4)
         self.usage.record(msg.user_id, "name", True, t.locale, product_id=hits[0].product_id)
         if clear:
             card = self.catalog.card(hits[0].product_id)

@@ -33,11 +33,11 @@ MAX_PIXELS = 40_000_000  # a 20000 x 20000 "photo" is refused before decoding
 MAX_BYTES = 20 * 1024 * 1024
 
 _ZX_FORMATS = (
-    zxingcpp.BarcodeFormat.EAN13
-    | zxingcpp.BarcodeFormat.EAN8
-    | zxingcpp.BarcodeFormat.UPCA
-    | zxingcpp.BarcodeFormat.UPCE
-    | zxingcpp.BarcodeFormat.QRCode
+    zxingcpp.BarcodeFormat.EAN13,
+    zxingcpp.BarcodeFormat.EAN8,
+    zxingcpp.BarcodeFormat.UPCA,
+    zxingcpp.BarcodeFormat.UPCE,
+    zxingcpp.BarcodeFormat.QRCode,
 )
 _ZX_NAMES = {"EAN13": "ean13", "EAN8": "ean8", "UPCA": "upca", "UPCE": "upce", "QRCode": "qr"}
 

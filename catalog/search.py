@@ -146,7 +146,8 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 10, min_score: float = MIN_SCORE) -> list[Hit]:
         """Best matches for ``query``, best first, scored 0-100; weak matches are left out."""
-        words = list(dict.fromkeys(words_of(query).split()))[:_MAX_QUERY_WORDS]
+        folded_query = " ".join(words_of(query).split()[: _MAX_QUERY_WORDS * 2])
+        words = list(dict.fromkeys(folded_query.split()))[:_MAX_QUERY_WORDS]
         if not words or not self._size:
             return []
         total = np.zeros(self._size, dtype=np.float32)
@@ -168,7 +169,6 @@ class SearchIndex:
         k = min(_CANDIDATES, self._size)
         top = np.argpartition(-coverage, k - 1)[:k] if k < self._size else np.arange(self._size)
         top = top[coverage[top] > 0.3]
-        folded_query = " ".join(words)
         hits: list[Hit] = []
         for n in top.tolist():
             name_vi, name_en = self._names[n].split("\x1f")

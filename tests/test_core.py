@@ -1,0 +1,233 @@
+"""The conversation core, driven directly: what a shopper sees for what they send."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.core import Core, Incoming
+from bot.guard import FloodGuard
+from bot.replies import plain
+from catalog.db import session
+from catalog.models import Certification, Lookup, Product
+from catalog.service import CatalogService
+from tests.conftest import TODAY, make_core
+
+USER = 42
+
+
+def ask(core: Core, text: str | None = None, **kw: object) -> list[str]:
+    return [plain(r.text) for r in core.handle(Incoming(USER, text=text, **kw))]  # type: ignore[arg-type]
+
+
+def press(core: Core, data: str) -> list:
+    return core.handle(Incoming(USER, callback=data))
+
+
+def test_query_without_diacritics_lists_matches_then_opens_a_card(core: Core) -> None:
+    [reply] = core.handle(Incoming(USER, text="sua tuoi huu co"))
+    assert "sua tuoi huu co" in reply.text
+    first = reply.buttons[0][0]
+    assert first.data.startswith("p:") and "Sữa" in first.text
+    [card] = press(core, first.data)
+    text = plain(card.text)
+    assert "Sữa" in text and "hữu cơ" in text.lower()
+    assert "số chứng nhận MAU-" in text
+    assert "dữ liệu mẫu" in text.lower()
+    assert any(b.data.startswith("l:") for b in card.all_buttons())
+    assert any(b.data.startswith("w:") for b in card.all_buttons())
+
+
+def test_clear_match_goes_straight_to_the_card(core: Core) -> None:
+    [text] = ask(core, "nuoc giat bo hon bo hon xanh")
+    assert text.startswith("Nước giặt bồ hòn Bồ Hòn Xanh")
+
+
+def test_more_results_pages_through_the_list(core: Core) -> None:
+    [reply] = core.handle(Incoming(USER, text="nuoc mam"))
+    more = reply.all_buttons()[-1]
+    assert more.data == "m:5"
+    [page] = press(core, more.data)
+    assert page.edit and "6" in page.text and page.buttons[0][0].text.startswith("6.")
+
+
+def test_expired_certificate_is_never_shown_as_valid(core: Core, engine: Engine) -> None:
+    with session(engine) as db:
+        cert = db.exec(select(Certification).where(Certification.valid_until < TODAY)).first()
+        assert cert is not None
+        product = db.get(Product, cert.product_id)
+    [text] = ask(core, product.gtin)
+    expired_on = cert.valid_until.strftime("%d/%m/%Y")
+    assert f"đã hết hạn ngày {expired_on}" in text
+    assert f"còn hiệu lực đến {expired_on}" not in text
+
+
+def test_typed_barcode_found_and_in_english(core: Core, engine: Engine) -> None:
+    with session(engine) as db:
+        product = db.exec(select(Product).where(Product.gtin.is_not(None))).first()  # type: ignore[union-attr]
+    digits = product.gtin
+    spaced = f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    [text] = [plain(r.text) for r in core.handle(Incoming(USER, text=spaced, language_code="en"))]
+    assert text.startswith(product.name_en)
+    assert "Sample data" in text
+
+
+def test_mistyped_barcode_says_a_digit_may_be_wrong(core: Core) -> None:
+    [text] = ask(core, "8935049500934")
+    assert "gõ nhầm một chữ số" in text
+
+
+def test_unknown_barcode_explains_the_prefix_and_is_recorded(core: Core, engine: Engine) -> None:
+    [text] = ask(core, "8935049500933")
+    assert "8935049500933" in text and "GS1 Việt Nam" in text and "không cho biết hàng được sản xuất" in text
+    [book] = ask(core, "9780306406157")
+    assert "ISBN" in book
+    [weighed] = ask(core, "2001234567893")
+    assert "hàng cân ký" in weighed
+    with session(engine) as db:
+        misses = db.exec(select(Lookup).where(Lookup.found == False)).all()  # noqa: E712
+    assert {m.gtin for m in misses} >= {"8935049500933", "9780306406157"}
+    assert all(m.kind == "barcode" for m in misses)
+
+
+def test_no_match_is_kind_and_suggests_what_to_try(core: Core) -> None:
+    [text] = ask(core, "xyzzy qwerty")
+    assert "chưa tìm thấy" in text and "rau huu co" in text and "mã vạch" in text
+
+
+def test_lookups_are_counted_without_the_text(core: Core, engine: Engine) -> None:
+    ask(core, "gao st25")
+    with session(engine) as db:
+        rows = db.exec(select(Lookup)).all()
+    assert rows and rows[-1].kind == "name" and rows[-1].found and rows[-1].gtin is None
+
+
+def test_label_guide_navigation(core: Core) -> None:
+    [groups] = core.handle(Incoming(USER, text="/labels"))
+    datas = [b.data for b in groups.all_buttons()]
+    assert "g:organic" in datas and "lf" in datas
+    [group] = press(core, "g:good-practice")
+    assert group.edit and group.all_buttons()[0].data == "l:VIETGAP"
+    [entry] = press(core, "l:VIETGAP")
+    assert "không phải là hữu cơ" in plain(entry.text)
+    [fooled] = press(core, "lf")
+    assert "tự nhiên" in plain(fooled.text) and "FSC-N" in plain(fooled.text)
+
+
+def test_unconfirmed_label_facts_are_not_invented(core: Core) -> None:
+    [entry] = press(core, "l:RAINFOREST")
+    text = plain(entry.text)
+    assert "Cách kiểm tra: chưa có thông tin xác nhận" in text
+
+
+def test_label_codes_are_explained(core: Core) -> None:
+    assert "Control Union" in ask(core, "vn-bio-149")[0]
+    assert "không chứng minh" in ask(core, "FSC-N001234")[0]
+    assert "cơ sở dữ liệu chứng chỉ FSC" in ask(core, "FSC-C012345")[0]
+    assert "ASC" in ask(core, "ASC-C-00026")[0]
+
+
+def test_language_choice_survives_a_restart(core: Core, engine: Engine, catalog: CatalogService) -> None:
+    [reply] = press(core, "lang:en")
+    assert reply.text == "Switched to English."
+    fresh = make_core(engine, catalog)
+    [text] = [plain(r.text) for r in fresh.handle(Incoming(USER, text="/help", language_code="vi"))]
+    assert text.startswith("How to use")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "p:abc",
+        "x" * 64,
+        "p:999999999",
+        "m:5",
+        "l:NOPE",
+        "g:unknown",
+        "",
+        "lang:fr",
+        "t:-1",
+        "p:1;DROP TABLE product",
+        "w:999999",
+    ],
+)
+def test_crafted_callback_data_is_answered_and_changes_nothing(core: Core, data: str, engine: Engine) -> None:
+    replies = press(core, data)
+    assert replies and all(r.text for r in replies)
+    with session(engine) as db:
+        assert db.exec(select(Product)).first() is not None
+
+
+def test_stores_by_area_and_by_location(core: Core) -> None:
+    [area] = core.handle(Incoming(USER, text="cua hang o cau giay"))
+    assert "Cầu Giấy" in area.text and area.venue is not None
+    [near] = core.handle(Incoming(USER, location=(21.0285, 105.8520)))
+    lines = [line for line in plain(near.text).splitlines() if line.startswith("• ")]
+    assert len(lines) == 5 and near.venue is not None
+    assert "m" in lines[0]
+
+
+def test_where_to_buy_uses_the_last_location(core: Core) -> None:
+    [reply] = core.handle(Incoming(USER, text="sua tuoi huu co"))
+    [card] = press(core, reply.buttons[0][0].data)
+    where = next(b for b in card.all_buttons() if b.data.startswith("w:"))
+    [before] = press(core, where.data)
+    assert "Gửi vị trí" in plain(before.text)
+    core.handle(Incoming(USER, location=(21.0285, 105.8520)))
+    [after] = press(core, where.data)
+    assert (after.venue is not None and " km" in plain(after.text)) or " m\n" in plain(after.text)
+
+
+def test_tips_one_at_a_time(core: Core) -> None:
+    [first] = core.handle(Incoming(USER, text="/tips"))
+    assert "1/" in plain(first.text) and first.buttons[0][0].data == "t:1"
+    [second] = press(core, "t:1")
+    assert "2/" in plain(second.text) and second.edit
+
+
+def test_bag_products_suggest_an_alternative(core: Core) -> None:
+    [text] = ask(core, "tui phan huy sinh hoc la chuoi xanh")
+    assert "💡 Gợi ý:" in text
+
+
+def test_catalog_text_cannot_inject_markup(engine: Engine, catalog: CatalogService) -> None:
+    with session(engine) as db:
+        product = db.exec(select(Product)).first()
+        product.name_vi = "<b>Giả</b> & <a href='x'>bẫy</a>"
+        db.add(product)
+        db.commit()
+        pid = product.id
+    core = make_core(engine, catalog)
+    [card] = core.handle(Incoming(USER, callback=f"p:{pid}"))
+    assert "&lt;b&gt;Giả&lt;/b&gt; &amp; &lt;a href='x'&gt;bẫy&lt;/a&gt;" in card.text
+
+
+def test_flooding_user_is_told_once_then_ignored(engine: Engine, catalog: CatalogService) -> None:
+    clock = [0.0]
+    core = make_core(engine, catalog, guard=FloodGuard(capacity=3, per_second=1, clock=lambda: clock[0]))
+    answers = [core.handle(Incoming(USER, text="gao")) for _ in range(6)]
+    assert all(answers[:3])
+    assert plain(answers[3][0].text).startswith("Bạn gửi nhanh quá")
+    assert answers[4] == [] and answers[5] == []
+    clock[0] += 2
+    assert core.handle(Incoming(USER, text="gao"))
+    other = core.handle(Incoming(USER + 1, text="gao"))
+    assert other and "nhanh quá" not in other[0].text
+
+
+def test_inline_results_are_product_cards(core: Core) -> None:
+    cards = core.inline(USER, "sua huu co", "vi")
+    assert 1 <= len(cards) <= 50
+    assert cards[0].title and "Nhãn và chứng nhận" in cards[0].text
+
+
+def test_unknown_command_and_start(core: Core) -> None:
+    assert "/help" in ask(core, "/nope")[0]
+    [start] = core.handle(Incoming(USER, text="/start"))
+    assert start.keyboard and "Nhãn Xanh Bot" in start.text
+
+
+def test_long_text_is_cut_and_searched(core: Core) -> None:
+    replies = core.handle(Incoming(USER, text="gạo " * 5000))
+    assert replies and len(replies[0].text) <= 4096
