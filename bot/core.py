@@ -24,6 +24,7 @@ from catalog.scanner import Code, Scanner, ScanProblem
 from catalog.service import CatalogService
 from catalog.shoppers import ShopperStore
 from catalog.stores import StoreDirectory, StoreHit
+from catalog.subscriptions import Subscriptions
 from catalog.tips import TipBook
 from catalog.usage import UsageLog
 
@@ -49,6 +50,8 @@ class Incoming:
     image: bytes | None = None
     location: tuple[float, float] | None = None
     language_code: str | None = None
+    chat_id: int | None = None  # where daily tips go; the user's own chat when not given
+    image_size: int | None = None  # declared size of a photo not downloaded yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,8 @@ class Core:
         scanner: Scanner | None = None,
         guard: FloodGuard | None = None,
         photo_guard: FloodGuard | None = None,
+        subscriptions: Subscriptions | None = None,
+        max_image_bytes: int = 10 * 1024 * 1024,
     ) -> None:
         self.catalog = catalog
         self.shoppers = shoppers
@@ -87,6 +92,8 @@ class Core:
         self.stores = stores
         self.tips = tips
         self.scanner = scanner
+        self.subscriptions = subscriptions or Subscriptions(shoppers.engine)
+        self.max_image_bytes = max_image_bytes
         self.guard = guard or FloodGuard(capacity=20, per_second=2)
         self.photo_guard = photo_guard or FloodGuard(capacity=4, per_second=0.2)
         self._sessions: OrderedDict[int, _Session] = OrderedDict()
@@ -110,6 +117,9 @@ class Core:
             return [Reply(t("errors.rate_limited"))] if warn else []
         if msg.callback is not None:
             return self._callback(msg, t)
+        if msg.image_size is not None and msg.image_size > self.max_image_bytes:
+            mb = f"{msg.image_size / 1_048_576:.1f}"
+            return [Reply(t("scan.too_big", size=mb, limit=self.max_image_bytes // 1_048_576))]
         if msg.image is not None:
             return self._photo(msg, t)
         if msg.location is not None:
@@ -183,6 +193,11 @@ class Core:
             return self._stores_start(msg, t)
         if name == "tips":
             return [self._tip(t, 0)]
+        if name == "subscribe":
+            return [self._subscribe(msg, t, arg.strip())]
+        if name == "unsubscribe":
+            done = self.subscriptions.unsubscribe(msg.user_id)
+            return [Reply(t("tips.unsubscribed" if done else "tips.not_subscribed"))]
         if name == "search":
             return self._search(msg, t, arg) if arg.strip() else [Reply(t("search.prompt"))]
         return [Reply(t("errors.unknown_command"))]
@@ -423,6 +438,24 @@ class Core:
         tip = self.tips[n]
         text = "\n".join([t("tips.header", n=n + 1, total=total), esc(local(tip, "text", t.locale))])
         return Reply(text, buttons=((Button(t("tips.next"), f"t:{(n + 1) % total}"),),), edit=edit)
+
+    def _subscribe(self, msg: Incoming, t: Messages, arg: str) -> Reply:
+        if not arg:
+            return Reply(t("tips.subscribe_prompt"))
+        hour = arg.split(":")[0].removesuffix("h")
+        if not hour.isdigit() or not 0 <= int(hour) <= 23:
+            return Reply(t("tips.bad_hour"))
+        self.subscriptions.subscribe(msg.user_id, msg.chat_id or msg.user_id, int(hour), t.locale)
+        return Reply(t("tips.subscribed", hour=f"{int(hour):02d}"))
+
+    def daily_tip(self, locale: str, n: int) -> Reply:
+        """The message a subscriber gets once a day."""
+        t = Messages(locale)
+        tip = self.tips[n % len(self.tips)]
+        return Reply(
+            "\n".join([t("tips.daily"), esc(local(tip, "text", t.locale))]),
+            buttons=((Button(t("tips.next"), f"t:{(n + 1) % len(self.tips)}"),),),
+        )
 
     # -- buttons ----------------------------------------------------------------------------
     def _callback(self, msg: Incoming, t: Messages) -> list[Reply]:

@@ -115,3 +115,14 @@ class Lookup(SQLModel, table=True):
     label_code: str | None = Field(default=None, max_length=32)
     gtin: str | None = Field(default=None, max_length=14, index=True)
     locale: str = Field(default="vi", max_length=8)
+
+
+class Subscription(SQLModel, table=True):
+    """A daily plastic-free tip at a chosen hour (Hà Nội time)."""
+
+    user_id: int = Field(primary_key=True)
+    chat_id: int
+    hour: int = Field(ge=0, le=23)
+    locale: str = Field(default="vi", max_length=8)
+    next_tip: int = 0
+    last_sent: date | None = None

@@ -1,0 +1,50 @@
+"""Daily tip subscriptions, stored so they survive restarts and are never sent twice a day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.engine import Engine
+from sqlmodel import or_, select
+
+from catalog.db import session
+from catalog.models import Subscription
+
+
+class Subscriptions:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def subscribe(self, user_id: int, chat_id: int, hour: int, locale: str) -> None:
+        with session(self.engine) as db:
+            sub = db.get(Subscription, user_id) or Subscription(user_id=user_id, chat_id=chat_id, hour=hour)
+            sub.chat_id, sub.hour, sub.locale = chat_id, hour, locale
+            db.add(sub)
+            db.commit()
+
+    def unsubscribe(self, user_id: int) -> bool:
+        with session(self.engine) as db:
+            sub = db.get(Subscription, user_id)
+            if sub is None:
+                return False
+            db.delete(sub)
+            db.commit()
+            return True
+
+    def due(self, today: date, hour: int) -> list[Subscription]:
+        """Subscriptions whose hour has come today and that have not had today's tip."""
+        with session(self.engine) as db:
+            stmt = select(Subscription).where(
+                Subscription.hour <= hour,
+                or_(Subscription.last_sent.is_(None), Subscription.last_sent < today),  # type: ignore[union-attr]
+            )
+            return list(db.exec(stmt))
+
+    def mark_sent(self, user_id: int, today: date, total_tips: int) -> None:
+        with session(self.engine) as db:
+            sub = db.get(Subscription, user_id)
+            if sub is not None:
+                sub.last_sent = today
+                sub.next_tip = (sub.next_tip + 1) % max(total_tips, 1)
+                db.add(sub)
+                db.commit()

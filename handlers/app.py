@@ -1,0 +1,134 @@
+"""The Application factory shared by production (polling, webhook) and the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ExtBot
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.i18n import LOCALES, Messages
+from bot.services import Services, build_services
+from catalog.service import HANOI
+from handlers import chat
+from handlers.context import CONTEXT_TYPES, BotContext
+from handlers.send import send
+
+log = logging.getLogger(__name__)
+COMMANDS = ("start", "help", "labels", "stores", "tips", "subscribe", "unsubscribe", "lang")
+WEBHOOK_PATH = "telegram"
+
+
+class RedactToken(logging.Filter):
+    """Keeps the bot token out of every log line (httpx logs request URLs, which contain it)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token in record.getMessage():
+            record.msg = record.getMessage().replace(self.token, "<token>")
+            record.args = None
+        return True
+
+
+def install_redaction(token: str) -> None:
+    redact = RedactToken(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def build_application(
+    settings: Settings,
+    services: Services | None = None,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """Build the bot. Services are built in post_init unless given (tests pass their own)."""
+    token = settings.token()
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(16)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    app = builder.build()
+    app.bot_data.settings = settings
+    app.bot_data.services = services
+    chat.register(app)
+    return app
+
+
+async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    data = app.bot_data
+    if data.services is None:
+        data.services = await asyncio.to_thread(build_services, data.settings)
+    await publish_commands(app.bot)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(send_due_tips, interval=60, first=10, name="daily-tips")
+
+
+async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    if app.bot_data.services is not None:
+        app.bot_data.services.close()
+
+
+async def publish_commands(bot: ExtBot) -> None:  # type: ignore[type-arg]
+    """Command lists and descriptions per language (Vietnamese also as the default)."""
+    try:
+        for locale in (*LOCALES, None):
+            t = Messages(locale or "vi")
+            commands = [BotCommand(name, t(f"commands.{name}")) for name in COMMANDS]
+            await bot.set_my_commands(commands, language_code=locale)
+            await bot.set_my_description(t("about.description"), language_code=locale)
+            await bot.set_my_short_description(t("about.short"), language_code=locale)
+    except TelegramError as exc:
+        log.warning("could not publish the command list: %s", exc)
+
+
+async def send_due_tips(context: BotContext) -> None:
+    """Runs every minute: send today's tip to subscribers whose hour has come, once a day."""
+    services = context.bot_data.ready
+    now = datetime.now(HANOI)
+    core = services.core
+    due = await asyncio.to_thread(core.subscriptions.due, now.date(), now.hour)
+    for sub in due:
+        try:
+            await send(context.bot, sub.chat_id, [core.daily_tip(sub.locale, sub.next_tip)])
+        except TelegramError as exc:
+            log.warning("daily tip to chat %s failed: %s", sub.chat_id, exc)
+            continue
+        await asyncio.to_thread(core.subscriptions.mark_sent, sub.user_id, now.date(), len(core.tips))
+
+
+def run_polling(settings: Settings) -> None:
+    install_redaction(settings.token())
+    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def run_webhook(settings: Settings, url: str, listen: str, port: int) -> None:
+    install_redaction(settings.token())
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    build_application(settings).run_webhook(
+        listen=listen,
+        port=port,
+        url_path=WEBHOOK_PATH,
+        webhook_url=f"{url.rstrip('/')}/{WEBHOOK_PATH}",
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )

@@ -1,0 +1,148 @@
+"""Shopper-facing handlers: each turns an Update into an Incoming, calls the core off the event
+loop, and sends what comes back."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.core import Incoming
+from bot.i18n import Messages
+from handlers.context import BotContext
+from handlers.send import send
+
+log = logging.getLogger(__name__)
+INLINE_RESULTS = 50
+
+
+def _incoming(update: Update, **fields: object) -> Incoming:
+    user = update.effective_user
+    chat = update.effective_chat
+    return Incoming(
+        user.id if user else 0,
+        language_code=user.language_code if user else None,  # type: ignore[arg-type]
+        chat_id=chat.id if chat else None,
+        **fields,
+    )
+
+
+async def _answer(update: Update, context: BotContext, incoming: Incoming) -> None:
+    core = context.bot_data.ready.core
+    replies = await asyncio.to_thread(core.handle, incoming)
+    chat = update.effective_chat
+    if chat is not None and replies:
+        target = update.callback_query.message if update.callback_query else None
+        await send(context.bot, chat.id, replies, edit_target=target)  # type: ignore[arg-type]
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    await _answer(update, context, _incoming(update, text=message.text))
+
+
+async def on_photo(update: Update, context: BotContext) -> None:
+    """Photos and images sent as files: size-checked, downloaded, scanned in a worker thread."""
+    message = update.effective_message
+    if message is None:
+        return
+    media = message.photo[-1] if message.photo else message.document
+    if media is None:
+        return
+    size = media.file_size or 0
+    limit = context.bot_data.ready.settings.max_photo_bytes
+    if size > limit:
+        await _answer(update, context, _incoming(update, image_size=size))
+        return
+    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+    file = await context.bot.get_file(media.file_id)
+    data = bytes(await file.download_as_bytearray())
+    if len(data) > limit:
+        await _answer(update, context, _incoming(update, image_size=len(data)))
+        return
+    await _answer(update, context, _incoming(update, image=data))
+
+
+async def on_location(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None or message.location is None:
+        return
+    loc = message.location
+    await _answer(update, context, _incoming(update, location=(loc.latitude, loc.longitude)))
+
+
+async def on_callback(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    await _answer(update, context, _incoming(update, callback=query.data or ""))
+
+
+async def on_inline(update: Update, context: BotContext) -> None:
+    query = update.inline_query
+    if query is None:
+        return
+    core = context.bot_data.ready.core
+    user = query.from_user
+    cards = await asyncio.to_thread(core.inline, user.id, query.query, user.language_code)
+    results = [
+        InlineQueryResultArticle(
+            id=card.id,
+            title=card.title,
+            description=card.description[:200] or None,
+            input_message_content=InputTextMessageContent(card.text, parse_mode=ParseMode.HTML),
+        )
+        for card in cards[:INLINE_RESULTS]
+    ]
+    await query.answer(results, cache_time=300, is_personal=False)
+
+
+async def on_other(update: Update, context: BotContext) -> None:
+    if update.effective_chat and update.effective_user:
+        await _answer(update, context, _incoming(update))
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the update id and traceback (no message text, no token) and apologise to the user."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    trace = "".join(traceback.format_exception(error)) if error else ""
+    log.error("error while handling update %s: %s", update_id, trace)
+    if isinstance(update, Update) and update.effective_chat and update.effective_user:
+        services = context.bot_data.services
+        locale = "vi"
+        if services is not None:
+            try:
+                locale = await asyncio.to_thread(
+                    services.core.locale_for, update.effective_user.id, update.effective_user.language_code
+                )
+            except Exception:
+                log.exception("could not read the user's language")
+        try:
+            await context.bot.send_message(update.effective_chat.id, Messages(locale)("errors.apology"))
+        except Exception:
+            log.exception("could not send the apology")
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """The shopper handlers, in the order they are tried."""
+    app.add_handler(MessageHandler(filters.PHOTO | filters.Document.IMAGE, on_photo))
+    app.add_handler(MessageHandler(filters.LOCATION, on_location))
+    app.add_handler(MessageHandler(filters.TEXT, on_text))
+    app.add_handler(CallbackQueryHandler(on_callback))
+    app.add_handler(InlineQueryHandler(on_inline))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, on_other))
+    app.add_error_handler(on_error)  # type: ignore[arg-type]

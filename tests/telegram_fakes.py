@@ -1,0 +1,214 @@
+"""Stand-ins for Telegram in tests: Bot API answers, recorded requests, and update payloads."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+TOKEN = "123456789:AAEtestTOKENtestTOKENtestTOKENtest12"
+BOT_USER = {
+    "id": 123456789,
+    "is_bot": True,
+    "first_name": "Nhãn Xanh",
+    "username": "nhanxanh_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
+_TRUE_METHODS = {
+    "answerCallbackQuery",
+    "answerInlineQuery",
+    "sendChatAction",
+    "setMyCommands",
+    "setMyDescription",
+    "setMyShortDescription",
+    "deleteWebhook",
+    "setWebhook",
+    "close",
+    "logOut",
+}
+
+
+class BotApiState:
+    """What a Bot API server would answer; shared by the recorder and the fake HTTP server."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.files: dict[str, bytes] = {}
+        self._ids = itertools.count(1000)
+
+    def add_file(self, file_id: str, data: bytes) -> None:
+        self.files[file_id] = data
+
+    def result(self, method: str, params: dict[str, Any]) -> Any:
+        self.calls.append((method, params))
+        if method == "getMe":
+            return BOT_USER
+        if method in _TRUE_METHODS:
+            return True
+        if method == "getFile":
+            fid = str(params["file_id"])
+            return {
+                "file_id": fid,
+                "file_unique_id": f"u{fid}",
+                "file_size": len(self.files.get(fid, b"")),
+                "file_path": f"photos/{fid}.jpg",
+            }
+        if method in ("sendMessage", "editMessageText", "sendVenue", "sendPhoto", "sendDocument"):
+            chat_id = int(params.get("chat_id") or 1)
+            msg: dict[str, Any] = {
+                "message_id": next(self._ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": BOT_USER,
+            }
+            if "text" in params:
+                msg["text"] = params["text"]
+            return msg
+        raise KeyError(method)
+
+    def file_bytes(self, path: str) -> bytes:
+        return self.files[path.rsplit("/", 1)[-1].removesuffix(".jpg")]
+
+    def sent(self, method: str | None = None) -> list[dict[str, Any]]:
+        return [p for m, p in self.calls if method is None or m == method]
+
+
+class RecordingRequest(BaseRequest):
+    """A BaseRequest that answers like the Bot API and records every call; no network."""
+
+    def __init__(self, state: BotApiState | None = None) -> None:
+        self.state = state or BotApiState()
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, *args: object, **kwargs: object
+    ) -> tuple[int, bytes]:
+        if "/file/bot" in url:
+            return 200, self.state.file_bytes(url)
+        name = url.rsplit("/", 1)[-1]
+        params = {k: _decode(v) for k, v in (request_data.parameters if request_data else {}).items()}
+        return 200, json.dumps({"ok": True, "result": self.state.result(name, params)}).encode()
+
+
+def _decode(value: object) -> object:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+# -- update payloads ---------------------------------------------------------------------------
+_update_ids = itertools.count(1)
+
+
+def _user(user_id: int, language: str = "vi") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": "Lan", "language_code": language}
+
+
+def _message(user_id: int, language: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "update_id": next(_update_ids),
+        "message": {
+            "message_id": next(_update_ids),
+            "date": int(time.time()),
+            "from": _user(user_id, language),
+            "chat": {"id": user_id, "type": "private"},
+            **fields,
+        },
+    }
+
+
+def text(body: str, user_id: int = 501, language: str = "vi") -> dict[str, Any]:
+    fields: dict[str, Any] = {"text": body}
+    if body.startswith("/"):
+        fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(body.split()[0])}]
+    return _message(user_id, language, **fields)
+
+
+def photo(file_id: str, size: int, user_id: int = 501, language: str = "vi") -> dict[str, Any]:
+    sizes = [
+        {"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 90, "file_size": 900},
+        {"file_id": file_id, "file_unique_id": "b", "width": 1280, "height": 960, "file_size": size},
+    ]
+    return _message(user_id, language, photo=sizes)
+
+
+def document(file_id: str, size: int, mime: str = "image/png", user_id: int = 501) -> dict[str, Any]:
+    return _message(
+        user_id,
+        "vi",
+        document={
+            "file_id": file_id,
+            "file_unique_id": "d",
+            "file_name": "x.png",
+            "mime_type": mime,
+            "file_size": size,
+        },
+    )
+
+
+def location(lat: float, lon: float, user_id: int = 501) -> dict[str, Any]:
+    return _message(user_id, "vi", location={"latitude": lat, "longitude": lon})
+
+
+def callback(data: str, user_id: int = 501, language: str = "vi") -> dict[str, Any]:
+    return {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": str(next(_update_ids)),
+            "from": _user(user_id, language),
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": 77,
+                "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private"},
+                "from": BOT_USER,
+                "text": "old",
+            },
+        },
+    }
+
+
+def inline(query: str, user_id: int = 501, language: str = "vi") -> dict[str, Any]:
+    return {
+        "update_id": next(_update_ids),
+        "inline_query": {
+            "id": str(next(_update_ids)),
+            "from": _user(user_id, language),
+            "query": query,
+            "offset": "",
+        },
+    }
+
+
+def sticker(user_id: int = 501) -> dict[str, Any]:
+    return _message(
+        user_id,
+        "vi",
+        sticker={
+            "file_id": "st",
+            "file_unique_id": "st",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        },
+    )

@@ -1,0 +1,197 @@
+"""The real Application (same factory as production) with recorded Bot API calls: no network."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from telegram import Update
+
+from bot.config import Settings
+from bot.services import Services, build_services
+from catalog.db import session
+from catalog.models import Product, Subscription
+from catalog.service import HANOI
+from handlers.app import build_application, send_due_tips
+from tests import imaging as im
+from tests import telegram_fakes as tg
+
+
+@pytest.fixture
+def services(db_url: str) -> Services:
+    built = build_services(Settings(database_url=db_url, _env_file=None), seed=False)  # type: ignore[call-arg]
+    yield built
+    built.close()
+
+
+@pytest.fixture
+async def bot(services: Services) -> AsyncIterator[tuple[Any, tg.BotApiState]]:
+    state = tg.BotApiState()
+    settings = Settings(telegram_bot_token=tg.TOKEN, database_url="sqlite://", _env_file=None)  # type: ignore[call-arg]
+    app = build_application(settings, services=services, request=tg.RecordingRequest(state), rate_limit=False)
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    state.calls.clear()
+    yield app, state
+    await app.shutdown()
+
+
+async def feed(app: Any, payload: dict[str, Any]) -> None:
+    await app.process_update(Update.de_json(payload, app.bot))
+
+
+def product_with_gtin(services: Services) -> Product:
+    with session(services.engine) as db:
+        return db.exec(select(Product).where(Product.gtin.is_not(None)).order_by(Product.id)).first()  # type: ignore[union-attr]
+
+
+async def test_start_shows_welcome_and_main_keyboard(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.text("/start"))
+    [msg] = state.sent("sendMessage")
+    assert msg["chat_id"] == 501 and msg["parse_mode"] == "HTML"
+    assert "Nhãn Xanh Bot" in msg["text"]
+    assert msg["reply_markup"]["keyboard"][0][0]["text"] == "🔎 Tìm sản phẩm"
+
+
+async def test_english_user_gets_english(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.text("/help", user_id=777, language="en-US"))
+    assert state.sent("sendMessage")[0]["text"].startswith("<b>How to use</b>")
+
+
+async def test_search_list_then_pick_then_page(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.text("sua tuoi huu co"))
+    [listing] = state.sent("sendMessage")
+    rows = listing["reply_markup"]["inline_keyboard"]
+    assert rows[0][0]["callback_data"].startswith("p:") and rows[-1][0]["callback_data"] == "m:5"
+    await feed(app, tg.callback(rows[0][0]["callback_data"]))
+    assert len(state.sent("answerCallbackQuery")) == 1
+    card = state.sent("sendMessage")[-1]
+    assert "<b>Nhãn và chứng nhận</b>" in card["text"] and "MAU-" in card["text"]
+    await feed(app, tg.callback("m:5"))
+    [edit] = state.sent("editMessageText")
+    assert edit["message_id"] == 77 and edit["reply_markup"]["inline_keyboard"][0][0]["text"].startswith("6.")
+
+
+async def test_barcode_photo_is_downloaded_scanned_and_answered(bot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    product = product_with_gtin(services)
+    jpeg = im.encode(im.rotate(im.on_canvas(im.linear(product.gtin)), 8), "JPEG", quality=70)
+    state.add_file("ph1", jpeg)
+    await feed(app, tg.photo("ph1", len(jpeg)))
+    methods = [m for m, _ in state.calls]
+    assert methods[:2] == ["sendChatAction", "getFile"]
+    assert state.sent("getFile")[0]["file_id"] == "ph1"  # the largest size, not the thumbnail
+    assert product.name_vi in state.sent("sendMessage")[-1]["text"]
+
+
+async def test_image_sent_as_a_file(bot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    product = product_with_gtin(services)
+    png = im.encode(im.on_canvas(im.linear(product.gtin)), "PNG")
+    state.add_file("doc1", png)
+    await feed(app, tg.document("doc1", len(png)))
+    assert product.name_vi in state.sent("sendMessage")[-1]["text"]
+
+
+async def test_huge_photo_is_refused_before_download(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.photo("big", 60 * 1024 * 1024))
+    assert not state.sent("getFile")
+    assert "quá lớn" in state.sent("sendMessage")[0]["text"]
+
+
+async def test_photo_that_is_not_an_image(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    state.add_file("junk", b"\x00garbage" * 100)
+    await feed(app, tg.document("junk", 800))
+    assert "không phải ảnh" in state.sent("sendMessage")[0]["text"]
+
+
+async def test_location_gets_nearest_stores_and_a_venue(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.location(21.0285, 105.8520))
+    [msg] = state.sent("sendMessage")
+    [venue] = state.sent("sendVenue")
+    assert "gần bạn nhất" in msg["text"]
+    assert venue["title"] in msg["text"] and abs(float(venue["latitude"]) - 21.03) < 0.05
+
+
+async def test_inline_query_returns_product_articles(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.inline("sua huu co"))
+    [answer] = state.sent("answerInlineQuery")
+    results = answer["results"]
+    assert 1 <= len(results) <= 50
+    assert results[0]["type"] == "article"
+    assert results[0]["input_message_content"]["parse_mode"] == "HTML"
+
+
+async def test_crafted_callback_data_gets_a_polite_answer(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.callback("p:1 OR 1=1"))
+    assert state.sent("answerCallbackQuery")
+    assert "Nút này đã cũ" in state.sent("sendMessage")[0]["text"]
+
+
+async def test_sticker_gets_what_the_bot_understands(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.sticker())
+    assert "Mình chỉ hiểu" in state.sent("sendMessage")[0]["text"]
+
+
+async def test_errors_are_logged_without_token_and_the_user_gets_an_apology(
+    bot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+
+    def boom(*_: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(app.bot_data.services.core, "handle", boom)
+    with caplog.at_level(logging.ERROR):
+        await feed(app, tg.text("gao"))
+    assert "trục trặc" in state.sent("sendMessage")[0]["text"]
+    assert "database went away" in caplog.text and tg.TOKEN not in caplog.text
+    await feed(app, tg.text("/help"))  # still serving
+    assert len(state.sent("sendMessage")) == 2
+
+
+async def test_commands_are_published_per_language(services: Services) -> None:
+    state = tg.BotApiState()
+    settings = Settings(telegram_bot_token=tg.TOKEN, _env_file=None)  # type: ignore[call-arg]
+    app = build_application(settings, services=services, request=tg.RecordingRequest(state), rate_limit=False)
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    published = state.sent("setMyCommands")
+    assert {p.get("language_code") for p in published} == {"vi", "en", None}
+    vi = next(p for p in published if p.get("language_code") == "vi")
+    assert {c["command"] for c in vi["commands"]} >= {"start", "help", "labels", "stores", "tips", "lang"}
+    assert state.sent("setMyDescription")
+    await app.shutdown()
+
+
+async def test_daily_tip_is_sent_once_a_day(bot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.text("/subscribe 0"))
+    assert "00:00" in state.sent("sendMessage")[0]["text"]
+
+    class Ctx:
+        bot_data = app.bot_data
+
+    Ctx.bot = app.bot  # type: ignore[attr-defined]
+    await send_due_tips(Ctx)  # type: ignore[arg-type]
+    await send_due_tips(Ctx)  # type: ignore[arg-type]
+    tips = [m for m in state.sent("sendMessage") if "Mẹo hôm nay" in m["text"]]
+    assert len(tips) == 1
+    with session(services.engine) as db:
+        sub = db.get(Subscription, 501)
+    assert sub.last_sent == datetime.now(HANOI).date()
+    await feed(app, tg.text("/unsubscribe"))
+    assert "Đã dừng" in state.sent("sendMessage")[-1]["text"]
