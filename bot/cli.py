@@ -65,7 +65,11 @@ def console(lang: Annotated[str | None, typer.Option(help="vi or en (default: vi
     from bot.services import build_services
 
     services = build_services(settings())
-    raise typer.Exit(chat.run(services.core, language_code=lang))
+    try:
+        code = chat.run(services.core, language_code=lang)
+    finally:
+        services.close()
+    raise typer.Exit(code)
 
 
 @app.command()

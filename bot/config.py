@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     max_photo_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     scan_seconds: float = Field(default=3.0, gt=0)
+    # Telegram allows a bot about 30 messages a second overall; 0 turns the overall limit off.
+    telegram_overall_rate: float = Field(default=30.0, ge=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

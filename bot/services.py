@@ -40,6 +40,7 @@ class Services:
         self.stores.reload()
 
     def close(self) -> None:
+        self.core.usage.flush()
         self.engine.dispose()
 
 

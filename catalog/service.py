@@ -7,6 +7,7 @@ is built once and rebuilt only when the catalog changes (``reload``).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from catalog.reference import Category, categories, sync_labels
 from catalog.search import Hit, SearchDoc, SearchIndex
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+CARD_CACHE = 20_000
 
 
 def hanoi_today() -> date:
@@ -39,6 +41,8 @@ class CatalogService:
         self._lock = threading.Lock()
         self._labels: dict[str, LabelScheme] = {}
         self._index = SearchIndex([])
+        self._cards: OrderedDict[int, ProductCard] = OrderedDict()
+        self._cards_day: date | None = None
         self.reload()
 
     # -- building ---------------------------------------------------------------------------
@@ -49,6 +53,7 @@ class CatalogService:
             index = SearchIndex(self._docs(db, labels))
         with self._lock:
             self._labels, self._index = labels, index
+            self._cards.clear()
 
     def _docs(self, db, labels: dict[str, LabelScheme]) -> Iterator[SearchDoc]:  # type: ignore[no-untyped-def]
         cats = categories()
@@ -91,23 +96,43 @@ class CatalogService:
             return db.exec(select(func.count()).select_from(Product)).one()
 
     def cards(self, product_ids: list[int]) -> list[ProductCard]:
-        """Product cards in the order of ``product_ids`` (unknown ids are skipped)."""
+        """Product cards in the order of ``product_ids`` (unknown ids are skipped).
+
+        Cards are cached (they are read on every search); the cache is dropped when the
+        catalog is reloaded and when the date changes, since validity depends on the day.
+        """
         if not product_ids:
             return []
         today = self.today()
+        with self._lock:
+            if self._cards_day != today:
+                self._cards.clear()
+                self._cards_day = today
+            found = {i: self._cards[i] for i in product_ids if i in self._cards}
+        missing = [i for i in dict.fromkeys(product_ids) if i not in found]
+        if missing:
+            fresh = self._load_cards(missing, today)
+            found.update(fresh)
+            with self._lock:
+                self._cards.update(fresh)
+                while len(self._cards) > CARD_CACHE:
+                    self._cards.popitem(last=False)
+        return [found[i] for i in product_ids if i in found]
+
+    def _load_cards(self, product_ids: list[int], today: date) -> dict[int, ProductCard]:
         with session(self.engine) as db:
             products = {p.id: p for p in db.exec(select(Product).where(Product.id.in_(product_ids)))}  # type: ignore[union-attr]
             certs: dict[int, list[CertView]] = {}
             stmt = (
                 select(Certification)
                 .where(Certification.product_id.in_(product_ids))  # type: ignore[union-attr]
-                .order_by(Certification.id)
-            )  # type: ignore[arg-type]
+                .order_by(Certification.id)  # type: ignore[arg-type]
+            )
             for cert in db.exec(stmt):
                 scheme = self._labels.get(cert.label_code)
                 if scheme:
                     certs.setdefault(cert.product_id, []).append(CertView.of(cert, scheme, today))
-        return [ProductCard(products[i], tuple(certs.get(i, ()))) for i in product_ids if i in products]
+        return {i: ProductCard(p, tuple(certs.get(i, ()))) for i, p in products.items()}  # type: ignore[misc]
 
     def card(self, product_id: int) -> ProductCard | None:
         found = self.cards([product_id])

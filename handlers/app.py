@@ -64,9 +64,13 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.telegram_overall_rate, max_retries=2)
+        )
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
+    else:  # ample under Telegram's ~30 msg/s; httpcore polls every pooled connection per request
+        builder = builder.connection_pool_size(16)
     app = builder.build()
     app.bot_data.settings = settings
     app.bot_data.services = services
@@ -81,6 +85,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await publish_commands(app.bot)
     if app.job_queue is not None:
         app.job_queue.run_repeating(send_due_tips, interval=60, first=10, name="daily-tips")
+        app.job_queue.run_repeating(flush_usage, interval=5, first=5, name="usage-flush")
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
@@ -114,6 +119,11 @@ async def send_due_tips(context: BotContext) -> None:
             log.warning("daily tip to chat %s failed: %s", sub.chat_id, exc)
             continue
         await asyncio.to_thread(core.subscriptions.mark_sent, sub.user_id, now.date(), len(core.tips))
+
+
+async def flush_usage(context: BotContext) -> None:
+    """Write buffered usage counts even when traffic stops."""
+    await asyncio.to_thread(context.bot_data.ready.core.usage.flush)
 
 
 def run_polling(settings: Settings) -> None:

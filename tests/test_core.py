@@ -85,6 +85,7 @@ def test_unknown_barcode_explains_the_prefix_and_is_recorded(core: Core, engine:
     assert "ISBN" in book
     [weighed] = ask(core, "2001234567893")
     assert "hàng cân ký" in weighed
+    core.usage.flush()
     with session(engine) as db:
         misses = db.exec(select(Lookup).where(Lookup.found == False)).all()  # noqa: E712
     assert {m.gtin for m in misses} >= {"8935049500933", "9780306406157"}
@@ -98,6 +99,7 @@ def test_no_match_is_kind_and_suggests_what_to_try(core: Core) -> None:
 
 def test_lookups_are_counted_without_the_text(core: Core, engine: Engine) -> None:
     ask(core, "gao st25")
+    core.usage.flush()
     with session(engine) as db:
         rows = db.exec(select(Lookup)).all()
     assert rows and rows[-1].kind == "name" and rows[-1].found and rows[-1].gtin is None
