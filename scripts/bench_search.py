@@ -31,10 +31,42 @@ QUERIES = [
     for line in (ROOT / "tests/search_quality.tsv").read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.startswith("#")
 ]
-SYLLABLES = (
-    "an bao binh cam chau dai dong gia hai hoa hong hung khang lam linh long minh nam ngoc phat "
-    "phong phuc quang son tam thanh thien tien trung tuan van viet xuan yen"
-).split()
+SYLLABLES = [
+    "an",
+    "bao",
+    "binh",
+    "cam",
+    "chau",
+    "dai",
+    "dong",
+    "gia",
+    "hai",
+    "hoa",
+    "hong",
+    "hung",
+    "khang",
+    "lam",
+    "linh",
+    "long",
+    "minh",
+    "nam",
+    "ngoc",
+    "phat",
+    "phong",
+    "phuc",
+    "quang",
+    "son",
+    "tam",
+    "thanh",
+    "thien",
+    "tien",
+    "trung",
+    "tuan",
+    "van",
+    "viet",
+    "xuan",
+    "yen",
+]
 
 
 def synthetic_docs(n: int, seed: int = 7) -> list[SearchDoc]:
