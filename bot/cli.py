@@ -160,6 +160,34 @@ def import_(
     )
 
 
+@app.command("import-off")
+def import_off(
+    file: Path,
+    country: Annotated[
+        str | None, typer.Option(help="Only products sold in this country, e.g. vietnam.")
+    ] = None,
+    prefix: Annotated[
+        str | None, typer.Option(help="Only GTINs starting with this GS1 prefix, e.g. 893.")
+    ] = None,
+) -> None:
+    """Import products with mapped labels from an Open Food Facts CSV export (gzipped or not)."""
+    from bot.services import build_services
+    from catalog.off_import import import_off as run_import
+
+    services = build_services(settings(), seed=False, scanner=False)
+    if not file.is_file():
+        raise fail(f"{file}: no such file")
+    try:
+        report = run_import(services.engine, file, country=country, prefix=prefix, progress=True)
+    except (ValueError, OSError, EOFError) as exc:
+        raise fail(f"{file}: {exc}") from None
+    typer.echo(
+        f"rows read {report.rows}, imported {report.imported}, without a mapped label "
+        f"{report.skipped_no_label}, bad or missing code/name {report.skipped_bad_code}, "
+        f"filtered out {report.skipped_filtered}, kept department data {report.kept_department}"
+    )
+
+
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
@@ -242,6 +270,46 @@ def bench_scan(
     if folder is None or not folder.is_dir():
         raise fail("no photo folder (pass one, or put ../shared/barcode-photos beside the project)")
     typer.echo(format_report(run_benchmark(folder, repeat=repeat, use_zbar=not no_zbar)))
+
+
+@app.command()
+def stats(
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: 30 days ago)")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today)")] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="One row per figure, for a spreadsheet.")] = False,
+    chart: Annotated[
+        Path | None, typer.Option(help="Write a chart (lookups per day, hit rate) as PNG.")
+    ] = None,
+) -> None:
+    """Usage figures for the six-monthly report."""
+    from datetime import date, timedelta
+
+    from bot.i18n import Messages
+    from bot.replies import plain
+    from bot.services import build_services
+    from catalog import stats as figures
+
+    services = build_services(settings(), seed=False, scanner=False)
+    today = services.catalog.today()
+    try:
+        first = date.fromisoformat(start) if start else today - timedelta(days=29)
+        last = date.fromisoformat(end) if end else today
+    except ValueError:
+        raise fail("--from and --to take dates as YYYY-MM-DD") from None
+    result = figures.compute(services.engine, min(first, last), max(first, last))
+    if as_csv:
+        sys.stdout.write(figures.to_csv(result))
+    else:
+        typer.echo(plain(services.core.admin.stats_text(Messages("vi"), result)))
+    if chart:
+        t = Messages("vi")
+        title = f"{result.start} – {result.end}"
+        chart.write_bytes(
+            figures.chart_png(result, title, t("admin.chart_lookups"), t("admin.chart_hit_rate"))
+        )
+        typer.echo(f"chart written to {chart}", err=True)
 
 
 @app.command()

@@ -28,6 +28,10 @@ def render(reply: Reply, out: TextIO, numbered: list[Button]) -> None:
             numbered.append(button)
             cells.append(f"[{len(numbered)}] {button.text}")
         print("   ".join(cells), file=out)
+    if reply.attachment is not None and reply.attachment.data:
+        path = Path(reply.attachment.filename or "attachment.bin").name
+        Path(path).write_bytes(reply.attachment.data)
+        print(f"📎 {path}", file=out)
     if reply.venue:
         v = reply.venue
         print(f"📍 {v.title}, {v.address} ({v.lat:.5f}, {v.lon:.5f})", file=out)
@@ -49,12 +53,13 @@ def to_incoming(line: str, buttons: list[Button], language_code: str | None) -> 
         except (IndexError, ValueError):
             pass
     path = Path(text).expanduser()
-    if (
-        len(text) < 500
-        and path.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp")
-        and path.is_file()
-    ):
-        return Incoming(CONSOLE_USER, image=path.read_bytes(), language_code=language_code)
+    if len(text) < 500 and path.suffix and path.is_file():
+        if path.suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp"):
+            data = path.read_bytes()
+            return Incoming(CONSOLE_USER, image=data, photo_ref=str(path), language_code=language_code)
+        return Incoming(
+            CONSOLE_USER, document=path.read_bytes(), document_name=path.name, language_code=language_code
+        )
     return Incoming(CONSOLE_USER, text=text, language_code=language_code)
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from bot import render
+from bot.admin import AdminDesk
 from bot.guard import FloodGuard
 from bot.i18n import LOCALES, Messages, catalog, pick_locale
 from bot.render import esc, local, short
@@ -20,6 +22,7 @@ from bot.replies import Button, Reply, Venue
 from catalog import gtin as gtins
 from catalog import labelcodes
 from catalog.cards import ProductCard
+from catalog.reports import ReportBook
 from catalog.scanner import Code, Scanner, ScanProblem
 from catalog.service import CatalogService
 from catalog.shoppers import ShopperStore
@@ -34,9 +37,11 @@ PAGE = 5
 MAX_RESULTS = 50
 MAX_QUERY = 200
 GROUPS = ("organic", "eco-label", "energy", "good-practice", "forest", "seafood", "social", "textile")
+ADMIN_COMMANDS = ("admin", "export", "reports", "stats")
+AWAIT_SECONDS = 10 * 60
 _CALLBACK = re.compile(
-    r"^(?:(?P<num>[pmwt]):(?P<n>\d{1,9})|l:(?P<label>[A-Z_]{2,32})"
-    r"|g:(?P<group>[a-z-]{2,20})|(?P<flag>lg|lf)|lang:(?P<lang>vi|en))$"
+    r"^(?:(?P<num>[pmwt]|ar|ad|rl|rn):(?P<n>\d{1,9})|l:(?P<label>[A-Z_]{2,32})|rm:(?P<gtin>\d{8,14})"
+    r"|g:(?P<group>[a-z-]{2,20})|(?P<flag>lg|lf)|lang:(?P<lang>vi|en)|a(?P<imp>[ix]):(?P<token>[\w-]{8,32}))$"
 )
 
 
@@ -52,6 +57,9 @@ class Incoming:
     language_code: str | None = None
     chat_id: int | None = None  # where daily tips go; the user's own chat when not given
     image_size: int | None = None  # declared size of a photo not downloaded yet
+    photo_ref: str | None = None  # the transport's id for the photo (kept with a report)
+    document: bytes | None = None  # a file that is not an image (an admin's catalog CSV)
+    document_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,7 @@ class Core:
         photo_guard: FloodGuard | None = None,
         subscriptions: Subscriptions | None = None,
         max_image_bytes: int = 10 * 1024 * 1024,
+        admin: AdminDesk | None = None,
     ) -> None:
         self.catalog = catalog
         self.shoppers = shoppers
@@ -94,6 +103,9 @@ class Core:
         self.scanner = scanner
         self.subscriptions = subscriptions or Subscriptions(shoppers.engine)
         self.max_image_bytes = max_image_bytes
+        self.reports = ReportBook(shoppers.engine)
+        self.admin = admin or AdminDesk(shoppers.engine, catalog, self.reports, frozenset())
+        self._awaiting: dict[int, tuple[str, int, float]] = {}  # user -> (what, id, until)
         self.guard = guard or FloodGuard(capacity=20, per_second=2)
         self.photo_guard = photo_guard or FloodGuard(capacity=4, per_second=0.2)
         self._sessions: OrderedDict[int, _Session] = OrderedDict()
@@ -122,6 +134,10 @@ class Core:
             return [Reply(t("scan.too_big", size=mb, limit=self.max_image_bytes // 1_048_576))]
         if msg.image is not None:
             return self._photo(msg, t)
+        if msg.document is not None:
+            if self.admin.is_admin(msg.user_id):
+                return self.admin.upload(msg.user_id, t, msg.document_name, msg.document)
+            return [Reply(t("errors.unsupported"))]
         if msg.location is not None:
             return self._location(msg, t)
         if msg.text is not None:
@@ -156,6 +172,9 @@ class Core:
         text = " ".join((msg.text or "").split())[:MAX_QUERY]
         if text.startswith("/"):
             return self._command(msg, t, text)
+        waiting = self._awaited(msg.user_id, "reason")
+        if waiting is not None:
+            return self._label_report(msg, t, waiting, text)
         action = self._menu.get(text)
         if action:
             return self._menu_action(msg, t, action)
@@ -192,7 +211,12 @@ class Core:
         if name == "stores":
             return self._stores_start(msg, t)
         if name == "tips":
-            return [self._tip(t, 0)]
+            return [self._tip(t, 0, msg.user_id)]
+        if name in ADMIN_COMMANDS and self.admin.is_admin(msg.user_id):
+            return self.admin.command(msg.user_id, t, name, arg)
+        if name == "cancel":
+            self._awaiting.pop(msg.user_id, None)
+            return [Reply(t("report.cancelled"))]
         if name == "subscribe":
             return [self._subscribe(msg, t, arg.strip())]
         if name == "unsubscribe":
@@ -208,7 +232,7 @@ class Core:
             "scan": lambda: [Reply(t("search.scan_prompt"))],
             "labels": lambda: [self._label_groups(t)],
             "stores": lambda: self._stores_start(msg, t),
-            "tips": lambda: [self._tip(t, 0)],
+            "tips": lambda: [self._tip(t, 0, msg.user_id)],
             "language": lambda: self._command(msg, t, "/lang"),
         }[action]()
 
@@ -271,7 +295,8 @@ class Core:
             tip = self.tips.for_topic(cat.tip_topic, seed=card.id)
             if tip:
                 extra = t("card.alternative", tip=local(tip, "text", t.locale))
-        return Reply(render.card_text(t, card, extra), buttons=render.card_buttons(t, card))
+        buttons = (*render.card_buttons(t, card), (Button(t("report.btn_label"), f"rl:{card.id}"),))
+        return Reply(render.card_text(t, card, extra), buttons=buttons)
 
     # -- barcodes ---------------------------------------------------------------------------
     def _gtin(self, msg: Incoming, t: Messages, digits: str, kind: str, unsure: bool = False) -> list[Reply]:
@@ -297,9 +322,14 @@ class Core:
             return [reply]
         prefix = t(f"prefix.{barcode.kind.value}", usage=barcode.prefix_usage)
         text = "\n".join([t("barcode.not_found", digits=barcode.gtin), prefix, "", t("barcode.next_steps")])
-        return [Reply(text)]
+        return [Reply(text, buttons=((Button(t("report.btn_missing"), f"rm:{barcode.gtin}"),),))]
 
     def _photo(self, msg: Incoming, t: Messages) -> list[Reply]:
+        report_id = self._awaited(msg.user_id, "photo")
+        if report_id is not None and msg.photo_ref:
+            self._awaiting.pop(msg.user_id, None)
+            if self.reports.update(report_id, user_id=msg.user_id, photo_ref=msg.photo_ref):
+                return [Reply(t("report.photo_added", id=report_id))]
         if self.scanner is None:
             return [Reply(t("errors.unsupported"))]
         result = self.scanner.scan(msg.image or b"")
@@ -430,12 +460,13 @@ class Core:
         return Reply("\n".join(lines), venue=self._venue(hits[0]) if near else None)
 
     # -- tips -------------------------------------------------------------------------------
-    def _tip(self, t: Messages, n: int, edit: bool = False) -> Reply:
+    def _tip(self, t: Messages, n: int, user_id: int, edit: bool = False) -> Reply:
         total = len(self.tips)
         if not total:
             return Reply(t("errors.unsupported"))
         n %= total
         tip = self.tips[n]
+        self.usage.record(user_id, "tip", True, t.locale)
         text = "\n".join([t("tips.header", n=n + 1, total=total), esc(local(tip, "text", t.locale))])
         return Reply(text, buttons=((Button(t("tips.next"), f"t:{(n + 1) % total}"),),), edit=edit)
 
@@ -448,14 +479,44 @@ class Core:
         self.subscriptions.subscribe(msg.user_id, msg.chat_id or msg.user_id, int(hour), t.locale)
         return Reply(t("tips.subscribed", hour=f"{int(hour):02d}"))
 
-    def daily_tip(self, locale: str, n: int) -> Reply:
+    def daily_tip(self, user_id: int, locale: str, n: int) -> Reply:
         """The message a subscriber gets once a day."""
         t = Messages(locale)
+        self.usage.record(user_id, "tip", True, locale)
         tip = self.tips[n % len(self.tips)]
         return Reply(
             "\n".join([t("tips.daily"), esc(local(tip, "text", t.locale))]),
             buttons=((Button(t("tips.next"), f"t:{(n + 1) % len(self.tips)}"),),),
         )
+
+    # -- shopper reports --------------------------------------------------------------------
+    def _awaited(self, user_id: int, what: str) -> int | None:
+        """The report step this user is in the middle of, if it has not timed out."""
+        entry = self._awaiting.get(user_id)
+        if entry is None or entry[0] != what:
+            return None
+        if time.monotonic() > entry[2]:
+            self._awaiting.pop(user_id, None)
+            return None
+        return entry[1]
+
+    def _missing_report(self, msg: Incoming, t: Messages, gtin: str) -> list[Reply]:
+        if not self.reports.can_report(msg.user_id):
+            return [Reply(t("report.too_many"))]
+        report = self.reports.open("missing", msg.user_id, msg.chat_id or msg.user_id, gtin=gtin)
+        assert report.id is not None
+        self._awaiting[msg.user_id] = ("photo", report.id, time.monotonic() + AWAIT_SECONDS)
+        return [_thanks(t, report.id, photo=True)]
+
+    def _label_report(self, msg: Incoming, t: Messages, product_id: int, reason: str) -> list[Reply]:
+        self._awaiting.pop(msg.user_id, None)
+        if not self.reports.can_report(msg.user_id):
+            return [Reply(t("report.too_many"))]
+        report = self.reports.open(
+            "label", msg.user_id, msg.chat_id or msg.user_id, product_id=product_id, text=reason
+        )
+        assert report.id is not None
+        return [_thanks(t, report.id, photo=False)]
 
     # -- buttons ----------------------------------------------------------------------------
     def _callback(self, msg: Incoming, t: Messages) -> list[Reply]:
@@ -465,6 +526,12 @@ class Core:
             return [Reply(t("errors.button_expired"))]
         if m["lang"]:
             return self._set_locale(msg, m["lang"])
+        if m["gtin"]:
+            return self._missing_report(msg, t, m["gtin"])
+        if m["imp"]:
+            if not self.admin.is_admin(msg.user_id):
+                return [Reply(t("errors.button_expired"))]
+            return self.admin.confirm(msg.user_id, t, m["token"], apply=m["imp"] == "i")
         if m["label"]:
             return [self._label(t, m["label"])]
         if m["group"]:
@@ -478,17 +545,36 @@ class Core:
         if m["flag"] == "lf":
             return [Reply(t("labels.fooled"), buttons=((Button(t("labels.btn_back"), "lg"),),))]
         kind, n = m["num"], int(m["n"])
+        if kind in ("ar", "ad"):
+            if not self.admin.is_admin(msg.user_id):
+                return [Reply(t("errors.button_expired"))]
+            report = self.reports.get(n)
+            reporter = self.locale_for(report.user_id, None) if report else "vi"
+            return self.admin.close_report(msg.user_id, t, n, kind == "ar", reporter)
+        if kind == "rl":
+            if self.catalog.card(n) is None:
+                return [Reply(t("errors.button_expired"))]
+            self._awaiting[msg.user_id] = ("reason", n, time.monotonic() + AWAIT_SECONDS)
+            return [Reply(t("report.ask_reason"))]
+        if kind == "rn":
+            done = self.reports.update(n, user_id=msg.user_id, notify=True)
+            return [Reply(t("report.notify_on", id=n) if done else t("errors.button_expired"))]
         if kind == "p":
             card = self.catalog.card(n)
             return [self._card_reply(t, card) if card else Reply(t("errors.button_expired"))]
         if kind == "w":
             return [self._where(msg, t, n)]
         if kind == "t":
-            return [self._tip(t, n, edit=True)]
+            return [self._tip(t, n, msg.user_id, edit=True)]
         session = self._sessions.get(msg.user_id)  # kind == "m": more results
         if session is None or n >= len(session.product_ids):
             return [Reply(t("errors.button_expired"))]
         return [self._page(t, session, n, edit=True)]
+
+
+def _thanks(t: Messages, report_id: int, photo: bool) -> Reply:
+    text = t("report.thanks", id=report_id) + ("\n" + t("report.thanks_photo") if photo else "")
+    return Reply(text, buttons=((Button(t("report.btn_notify"), f"rn:{report_id}"),),))
 
 
 def _menu_texts(locale: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ from bot.i18n import Messages
 from bot.replies import Button
 from catalog.cards import CertView, ProductCard, Validity
 from catalog.models import LabelScheme, Product
+from catalog.off_import import OFF_SOURCE
 from catalog.reference import categories
 
 BUTTON_TEXT = 60
@@ -87,7 +88,12 @@ def card_text(t: Messages, card: ProductCard, extra: str = "") -> str:
     if sources:
         lines.append("")
         lines.extend(
-            t("card.source", source=s, date=fmt_date(t, d if d != date.min else None)) for s, d in sources
+            t(
+                "card.source_off" if s == OFF_SOURCE else "card.source",
+                source=s,
+                date=fmt_date(t, d if d != date.min else None),
+            )
+            for s, d in sources
         )
     if p.sample:
         lines.append(t("card.sample"))

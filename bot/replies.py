@@ -37,14 +37,28 @@ class Venue:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file to send with the text: a document (export), a picture (chart), or a photo the
+    transport already holds (``ref``, e.g. a Telegram file id)."""
+
+    kind: str  # document, photo
+    filename: str = ""
+    data: bytes = b""
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to send. ``edit`` asks to replace the message a pressed button sat on."""
+    """One message to send. ``edit`` asks to replace the message a pressed button sat on;
+    ``to_chat`` sends it to another chat (telling a reporter that their report was handled)."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     venue: Venue | None = None
     edit: bool = False
     keyboard: tuple[tuple[str, ...], ...] = field(default=())  # reply keyboard (main actions)
+    attachment: Attachment | None = None
+    to_chat: int | None = None
 
     def __post_init__(self) -> None:
         if len(self.text) > MAX_TEXT:

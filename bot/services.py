@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
+from bot.admin import AdminDesk
 from bot.config import Settings
 from bot.core import Core
 from catalog.csvio import apply_catalog, read_catalog_file
 from catalog.db import make_engine, session
 from catalog.models import LabelScheme, Product, Retailer
 from catalog.reference import categories, data_dir
+from catalog.reports import ReportBook
 from catalog.scanner import Scanner
 from catalog.service import CatalogService, prepare_database
 from catalog.shoppers import ShopperStore
@@ -70,12 +72,16 @@ def build_services(settings: Settings, seed: bool = True, scanner: bool = True) 
         seed_if_empty(engine)
     catalog = CatalogService(engine)
     stores = StoreDirectory(engine)
+    shoppers = ShopperStore(engine)
+    admin = AdminDesk(engine, catalog, ReportBook(engine), settings.admin_ids)
     core = Core(
         catalog,
-        ShopperStore(engine),
+        shoppers,
         UsageLog(engine, catalog.today),
         stores,
         TipBook(),
         scanner=Scanner(budget_seconds=settings.scan_seconds) if scanner else None,
+        max_image_bytes=settings.max_photo_bytes,
+        admin=admin,
     )
     return Services(settings, engine, catalog, stores, core)

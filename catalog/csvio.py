@@ -354,7 +354,14 @@ def apply_catalog(
     """
     report = ImportReport(dry_run=dry_run)
     with session(engine) as db:
-        existing = {p.key: p for p in db.exec(select(Product))}
+        if replace:
+            existing = {p.key: p for p in db.exec(select(Product))}
+        else:  # only the products this file names, so chunked imports stay linear
+            keys = list(parsed.products)
+            existing = {}
+            for start in range(0, len(keys), 500):
+                stmt = select(Product).where(Product.key.in_(keys[start : start + 500]))  # type: ignore[attr-defined]
+                existing.update({p.key: p for p in db.exec(stmt)})
         by_key: dict[str, Product] = {}
         for row in tqdm(parsed.products.values(), desc="products", disable=None if progress else True):
             product = existing.get(row.key)

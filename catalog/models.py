@@ -126,3 +126,31 @@ class Subscription(SQLModel, table=True):
     locale: str = Field(default="vi", max_length=8)
     next_tip: int = 0
     last_sent: date | None = None
+
+
+class Report(SQLModel, table=True):
+    """A shopper's report: a product missing from the catalog, or a label that looks wrong."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=12)  # missing, label
+    user_id: int = Field(index=True)
+    chat_id: int
+    gtin: str | None = Field(default=None, max_length=14)
+    product_id: int | None = None
+    text: str = ""
+    photo_ref: str | None = None  # the transport's file id of a photo of the pack
+    status: str = Field(default="open", max_length=12, index=True)  # open, resolved, dismissed
+    notify: bool = False
+    created_at: datetime = Field(default_factory=_utcnow)
+    closed_by: int | None = None
+    closed_at: datetime | None = None
+
+
+class AdminAction(SQLModel, table=True):
+    """Who did what and when, for every admin action."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=_utcnow)
+    user_id: int
+    action: str = Field(max_length=32)
+    detail: str = ""

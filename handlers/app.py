@@ -114,7 +114,7 @@ async def send_due_tips(context: BotContext) -> None:
     due = await asyncio.to_thread(core.subscriptions.due, now.date(), now.hour)
     for sub in due:
         try:
-            await send(context.bot, sub.chat_id, [core.daily_tip(sub.locale, sub.next_tip)])
+            await send(context.bot, sub.chat_id, [core.daily_tip(sub.user_id, sub.locale, sub.next_tip)])
         except TelegramError as exc:
             log.warning("daily tip to chat %s failed: %s", sub.chat_id, exc)
             continue

@@ -72,7 +72,26 @@ async def on_photo(update: Update, context: BotContext) -> None:
     if len(data) > limit:
         await _answer(update, context, _incoming(update, image_size=len(data)))
         return
-    await _answer(update, context, _incoming(update, image=data))
+    await _answer(update, context, _incoming(update, image=data, photo_ref=media.file_id))
+
+
+async def on_document(update: Update, context: BotContext) -> None:
+    """Other files: only admins' catalog CSVs mean something; the core decides."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    services = context.bot_data.ready
+    doc = message.document
+    user = update.effective_user
+    if user is None or not services.core.admin.is_admin(user.id):
+        await _answer(update, context, _incoming(update))
+        return
+    if (doc.file_size or 0) > services.settings.max_photo_bytes * 5:
+        await _answer(update, context, _incoming(update, image_size=doc.file_size))
+        return
+    file = await context.bot.get_file(doc.file_id)
+    data = bytes(await file.download_as_bytearray())
+    await _answer(update, context, _incoming(update, document=data, document_name=doc.file_name or "upload"))
 
 
 async def on_location(update: Update, context: BotContext) -> None:
@@ -141,6 +160,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     """The shopper handlers, in the order they are tried."""
     app.add_handler(MessageHandler(filters.PHOTO | filters.Document.IMAGE, on_photo))
     app.add_handler(MessageHandler(filters.LOCATION, on_location))
+    app.add_handler(MessageHandler(filters.Document.ALL, on_document))
     app.add_handler(MessageHandler(filters.TEXT, on_text))
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(InlineQueryHandler(on_inline))

@@ -195,3 +195,45 @@ async def test_daily_tip_is_sent_once_a_day(bot, services: Services) -> None:  #
     assert sub.last_sent == datetime.now(HANOI).date()
     await feed(app, tg.text("/unsubscribe"))
     assert "Đã dừng" in state.sent("sendMessage")[-1]["text"]
+
+
+@pytest.fixture
+async def admin_bot(services: Services) -> AsyncIterator[tuple[Any, tg.BotApiState]]:
+    from bot.admin import AdminDesk
+
+    services.core.admin = AdminDesk(
+        services.engine, services.catalog, services.core.reports, frozenset({501})
+    )
+    state = tg.BotApiState()
+    settings = Settings(telegram_bot_token=tg.TOKEN, _env_file=None)  # type: ignore[call-arg]
+    app = build_application(settings, services=services, request=tg.RecordingRequest(state), rate_limit=False)
+    await app.initialize()
+    state.calls.clear()
+    yield app, state
+    await app.shutdown()
+
+
+async def test_admin_uploads_a_catalog_file_and_exports(admin_bot) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_import_export import GOOD, HEADER
+
+    app, state = admin_bot
+    data = f"{HEADER}\n{GOOD}\n".encode()
+    state.add_file("csv1", data)
+    payload = tg.document("csv1", len(data), mime="text/csv")
+    payload["message"]["document"]["file_name"] = "new.csv"
+    await feed(app, payload)
+    summary = state.sent("sendMessage")[-1]
+    assert "new.csv" in summary["text"]
+    assert summary["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith("ai:")
+    await feed(app, tg.text("/export"))
+    [doc] = state.sent("sendDocument")
+    assert doc["caption"].startswith("Danh mục hiện tại")
+
+
+async def test_non_admin_file_is_not_downloaded(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    state.add_file("csv2", b"gtin,name_vi\n")
+    payload = tg.document("csv2", 14, mime="text/csv")
+    await feed(app, payload)
+    assert not state.sent("getFile")
+    assert "Mình chỉ hiểu" in state.sent("sendMessage")[0]["text"]

@@ -1,0 +1,88 @@
+"""Shopper reports and the admin audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import func, select
+
+from catalog.db import session
+from catalog.models import AdminAction, Report
+
+MAX_REPORTS_PER_DAY = 5
+
+
+class ReportBook:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def can_report(self, user_id: int) -> bool:
+        """At most MAX_REPORTS_PER_DAY reports per user in 24 hours."""
+        since = datetime.now(UTC) - timedelta(days=1)
+        with session(self.engine) as db:
+            count = db.exec(
+                select(func.count())
+                .select_from(Report)
+                .where(Report.user_id == user_id, Report.created_at >= since)
+            ).one()
+        return count < MAX_REPORTS_PER_DAY
+
+    def open(
+        self,
+        kind: str,
+        user_id: int,
+        chat_id: int,
+        gtin: str | None = None,
+        product_id: int | None = None,
+        text: str = "",
+    ) -> Report:
+        report = Report(
+            kind=kind, user_id=user_id, chat_id=chat_id, gtin=gtin, product_id=product_id, text=text[:500]
+        )
+        with session(self.engine) as db:
+            db.add(report)
+            db.commit()
+            db.refresh(report)
+        return report
+
+    def get(self, report_id: int) -> Report | None:
+        with session(self.engine) as db:
+            return db.get(Report, report_id)
+
+    def update(self, report_id: int, user_id: int | None = None, **values: object) -> Report | None:
+        """Change a report; ``user_id`` (when given) must be its reporter."""
+        with session(self.engine) as db:
+            report = db.get(Report, report_id)
+            if report is None or (user_id is not None and report.user_id != user_id):
+                return None
+            for key, value in values.items():
+                setattr(report, key, value)
+            db.add(report)
+            db.commit()
+            db.refresh(report)
+            return report
+
+    def close(self, report_id: int, admin_id: int, status: str) -> Report | None:
+        with session(self.engine) as db:
+            report = db.get(Report, report_id)
+            if report is None or report.status != "open":
+                return None
+            report.status, report.closed_by, report.closed_at = status, admin_id, datetime.now(UTC)
+            db.add(report)
+            db.commit()
+            db.refresh(report)
+            return report
+
+    def open_reports(self, limit: int = 10) -> list[Report]:
+        with session(self.engine) as db:
+            return list(
+                db.exec(select(Report).where(Report.status == "open").order_by(Report.id).limit(limit))
+            )
+
+
+def log_admin(engine: Engine, user_id: int, action: str, detail: str = "") -> None:
+    """Record an admin action (also logged by the caller)."""
+    with session(engine) as db:
+        db.add(AdminAction(user_id=user_id, action=action, detail=detail[:500]))
+        db.commit()

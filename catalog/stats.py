@@ -1,0 +1,155 @@
+"""Usage figures for the department's six-monthly report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import func, select
+
+from catalog.db import session
+from catalog.models import Certification, Lookup, Product, Report
+
+TOP = 10
+
+
+@dataclass
+class Stats:
+    start: date
+    end: date
+    users: int = 0
+    new_users: int = 0
+    lookups: int = 0
+    found: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    per_day: list[tuple[date, int, int]] = field(default_factory=list)  # day, lookups, found
+    top_products: list[tuple[str, int]] = field(default_factory=list)
+    top_labels: list[tuple[str, int]] = field(default_factory=list)
+    top_missing: list[tuple[str, int]] = field(default_factory=list)
+    tips_sent: int = 0
+    reports_opened: int = 0
+    reports_resolved: int = 0
+
+    @property
+    def hit_rate(self) -> float:
+        return self.found / self.lookups if self.lookups else 0.0
+
+
+def compute(engine: Engine, start: date, end: date) -> Stats:
+    """Figures for the days from ``start`` to ``end`` inclusive."""
+    stats = Stats(start, end)
+    in_range = (Lookup.day >= start, Lookup.day <= end)
+    with session(engine) as db:
+        rows = db.exec(
+            select(
+                Lookup.day, Lookup.user_id, Lookup.kind, Lookup.found, Lookup.product_id, Lookup.gtin
+            ).where(*in_range)
+        ).all()
+        first_seen = dict(
+            db.exec(select(Lookup.user_id, func.min(Lookup.day)).group_by(Lookup.user_id)).all()
+        )
+        lookups = [r for r in rows if r[2] != "tip"]
+        stats.tips_sent = len(rows) - len(lookups)
+        stats.lookups = len(lookups)
+        stats.found = sum(1 for r in lookups if r[3])
+        users = {r[1] for r in rows}
+        stats.users = len(users)
+        stats.new_users = sum(1 for u in users if start <= first_seen[u] <= end)
+        stats.by_kind = dict(Counter(r[2] for r in lookups).most_common())
+        days: dict[date, list[int]] = {}
+        for r in lookups:
+            days.setdefault(r[0], [0, 0])
+            days[r[0]][0] += 1
+            days[r[0]][1] += int(r[3])
+        stats.per_day = [(d, v[0], v[1]) for d, v in sorted(days.items())]
+        products = Counter(r[4] for r in lookups if r[3] and r[4] is not None)
+        names = (
+            dict(db.exec(select(Product.id, Product.name_vi).where(Product.id.in_(list(products)))).all())
+            if products
+            else {}
+        )  # type: ignore[union-attr]
+        stats.top_products = [(names.get(pid, f"#{pid}"), n) for pid, n in products.most_common(TOP)]
+        labels: Counter[str] = Counter()
+        if products:
+            for pid, code in db.exec(
+                select(Certification.product_id, Certification.label_code).where(
+                    Certification.product_id.in_(list(products))
+                )
+            ).all():  # type: ignore[union-attr]
+                labels[code] += products[pid]
+        stats.top_labels = labels.most_common(TOP)
+        stats.top_missing = Counter(r[5] for r in lookups if not r[3] and r[5]).most_common(TOP)
+        lo = datetime.combine(start, time.min, UTC)
+        hi = datetime.combine(end, time.max, UTC)
+        stats.reports_opened = db.exec(
+            select(func.count()).select_from(Report).where(Report.created_at >= lo, Report.created_at <= hi)
+        ).one()
+        stats.reports_resolved = db.exec(
+            select(func.count())
+            .select_from(Report)
+            .where(Report.status == "resolved", Report.closed_at >= lo, Report.closed_at <= hi)
+        ).one()  # type: ignore[operator]
+    return stats
+
+
+def to_csv(stats: Stats) -> str:
+    """One row per figure, for a spreadsheet."""
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(["section", "key", "value"])
+    for key in ("users", "new_users", "lookups", "found", "tips_sent", "reports_opened", "reports_resolved"):
+        out.writerow(["total", key, getattr(stats, key)])
+    out.writerow(["total", "hit_rate", f"{stats.hit_rate:.3f}"])
+    for kind, n in stats.by_kind.items():
+        out.writerow(["by_kind", kind, n])
+    for day, n, found in stats.per_day:
+        out.writerow(["per_day", day.isoformat(), n])
+        out.writerow(["found_per_day", day.isoformat(), found])
+    for section, items in (
+        ("top_product", stats.top_products),
+        ("top_label", stats.top_labels),
+        ("top_missing_barcode", stats.top_missing),
+    ):
+        for key, n in items:
+            out.writerow([section, key, n])
+    return buf.getvalue()
+
+
+def chart_png(stats: Stats, title: str, lookups_label: str, rate_label: str) -> bytes:
+    """Lookups per day (bars) and hit rate (line) over every day of the period, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import dates as mdates
+    from matplotlib import pyplot as plt
+
+    counts = {d: (n, f) for d, n, f in stats.per_day}
+    days = [stats.start + timedelta(days=i) for i in range((stats.end - stats.start).days + 1)]
+    totals = [counts.get(d, (0, 0))[0] for d in days]
+    rates = [counts[d][1] / counts[d][0] if counts.get(d, (0, 0))[0] else None for d in days]
+    fig, ax = plt.subplots(figsize=(9, 4), dpi=100)
+    ax.bar(days, totals, color="#6aa84f", width=0.8)
+    ax.set_ylabel(lookups_label)
+    ax.set_title(title)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=12))
+    rate = ax.twinx()
+    rate.plot(
+        [d for d, r in zip(days, rates, strict=True) if r is not None],
+        [r for r in rates if r is not None],
+        color="#1f4e79",
+        marker="o",
+        linewidth=1.5,
+    )
+    rate.set_ylim(0, 1.05)
+    rate.set_ylabel(rate_label)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()

@@ -1,0 +1,162 @@
+"""Department tools: admin-only paths, catalog upload, shopper reports, usage figures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.admin import AdminDesk
+from bot.core import Core, Incoming
+from bot.guard import FloodGuard
+from bot.replies import Reply, plain
+from catalog import csvio
+from catalog import stats as figures
+from catalog.db import session
+from catalog.models import AdminAction, Product, Report
+from catalog.reports import ReportBook
+from catalog.service import CatalogService
+from tests.conftest import TODAY, make_core
+from tests.test_import_export import GOOD, HEADER
+
+ADMIN = 9001
+SHOPPER = 42
+
+
+@pytest.fixture
+def core(engine: Engine, catalog: CatalogService) -> Core:
+    desk = AdminDesk(engine, catalog, ReportBook(engine), frozenset({ADMIN}))
+    return make_core(
+        engine, catalog, admin=desk, guard=FloodGuard(1000, 100), photo_guard=FloodGuard(1000, 100)
+    )
+
+
+def say(core: Core, user: int, **kw: object) -> list[Reply]:
+    return core.handle(Incoming(user, **kw))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("command", ["/reports", "/stats", "/export", "/admin", "/stats 2026-01-01"])
+def test_non_admin_sees_an_unknown_command(core: Core, command: str) -> None:
+    unknown = plain(say(core, SHOPPER, text="/definitely-unknown")[0].text)
+    [reply] = say(core, SHOPPER, text=command)
+    assert plain(reply.text) == unknown and reply.attachment is None
+
+
+def test_non_admin_cannot_use_admin_buttons_or_upload(core: Core, engine: Engine) -> None:
+    report = ReportBook(engine).open("missing", SHOPPER, SHOPPER, gtin="8935049500933")
+    for data in (f"ar:{report.id}", f"ad:{report.id}", "ai:AAAAAAAAAAAA", "ax:AAAAAAAAAAAA"):
+        [reply] = say(core, SHOPPER, callback=data)
+        assert "Nút này đã cũ" in reply.text
+    assert ReportBook(engine).get(report.id).status == "open"  # type: ignore[union-attr,arg-type]
+    [reply] = say(core, SHOPPER, document=f"{HEADER}\n{GOOD}\n".encode(), document_name="x.csv")
+    assert "Mình chỉ hiểu" in reply.text
+
+
+def test_admin_export_is_the_catalog_csv(core: Core, engine: Engine) -> None:
+    [reply] = say(core, ADMIN, text="/export")
+    assert reply.attachment and reply.attachment.kind == "document"
+    assert reply.attachment.data.decode() == csvio.export_csv(engine)
+    with session(engine) as db:
+        assert db.exec(select(AdminAction).where(AdminAction.action == "export")).first().user_id == ADMIN  # type: ignore[union-attr]
+
+
+def test_upload_is_checked_then_confirmed_and_search_refreshes(core: Core, engine: Engine) -> None:
+    [summary] = say(core, ADMIN, document=f"{HEADER}\n{GOOD}\n".encode(), document_name="new.csv")
+    assert "thêm 1" in plain(summary.text)
+    confirm = summary.buttons[0][0]
+    names = [
+        c.product.name_vi for c in core.catalog.cards([h.product_id for h in core.catalog.search("rau thu")])
+    ]
+    assert "Rau thử" not in names
+    [other] = say(core, ADMIN + 1, callback=confirm.data)  # another user cannot confirm it
+    assert "Nút này đã cũ" in other.text
+    [done] = say(core, ADMIN, callback=confirm.data)
+    assert "Đã nhập new.csv" in plain(done.text)
+    top = core.catalog.search("rau thu")[0]
+    assert core.catalog.cards([top.product_id])[0].product.name_vi == "Rau thử"
+    [again] = say(core, ADMIN, callback=confirm.data)
+    assert "hết hạn" in again.text
+
+
+def test_upload_with_errors_lists_lines_and_writes_nothing(core: Core, engine: Engine) -> None:
+    bad = GOOD.replace("VIETGAP", "NOPE")
+    [reply] = say(core, ADMIN, document=f"{HEADER}\n{GOOD}\n{bad}\n".encode(), document_name="bad.csv")
+    assert "line 3, label" in reply.text and not reply.buttons
+    [garbage] = say(core, ADMIN, document=b"\x00\x01\x02" * 100, document_name="bad.csv")
+    assert "Không đọc được" in garbage.text
+    [wrong] = say(core, ADMIN, document=b"a,b", document_name="catalog.xlsx")
+    assert ".csv" in wrong.text
+    with session(engine) as db:
+        assert db.exec(select(Product).where(Product.gtin == "9529999999993")).first() is None
+
+
+def test_cancelled_upload_writes_nothing(core: Core, engine: Engine) -> None:
+    [summary] = say(core, ADMIN, document=f"{HEADER}\n{GOOD}\n".encode(), document_name="new.csv")
+    [done] = say(core, ADMIN, callback=summary.buttons[0][1].data)
+    assert "hủy" in done.text.lower()
+    with session(engine) as db:
+        assert db.exec(select(Product).where(Product.gtin == "9529999999993")).first() is None
+
+
+def test_missing_product_report_with_photo_and_notification(core: Core, engine: Engine) -> None:
+    [miss] = say(core, SHOPPER, text="8935049500933")
+    [thanks] = say(core, SHOPPER, callback=miss.buttons[0][0].data)
+    assert "Cảm ơn" in thanks.text
+    [notify] = say(core, SHOPPER, callback=thanks.buttons[0][0].data)
+    assert "báo bạn" in notify.text
+    [attached] = say(core, SHOPPER, image=b"not scanned", photo_ref="tg-file-77")
+    assert "Đã đính kèm ảnh" in attached.text
+    listing = say(core, ADMIN, text="/reports")
+    assert len(listing) == 1 and "8935049500933" in listing[0].text
+    assert listing[0].attachment and listing[0].attachment.ref == "tg-file-77"
+    replies = say(core, ADMIN, callback=listing[0].buttons[0][0].data)
+    assert "đã xử lý" in replies[0].text
+    assert "8935049500933," in plain(replies[1].text)  # a catalog row to fill in
+    assert replies[2].to_chat == SHOPPER and "đã được Sở Công Thương xử lý" in replies[2].text
+    assert say(core, ADMIN, text="/reports")[0].text.startswith("Không có báo cáo")
+
+
+def test_suspicious_label_report_takes_a_reason(core: Core, engine: Engine) -> None:
+    [card] = say(core, SHOPPER, text="gao st25 hat ngoc")
+    report_button = card.all_buttons()[-1]
+    assert report_button.data.startswith("rl:")
+    [ask] = say(core, SHOPPER, callback=report_button.data)
+    assert "lý do" in ask.text
+    [thanks] = say(core, SHOPPER, text="Logo lá EU mà không có mã")
+    assert "Cảm ơn" in thanks.text
+    with session(engine) as db:
+        report = db.exec(select(Report)).one()
+    assert report.kind == "label" and report.text == "Logo lá EU mà không có mã"
+    [after] = say(core, SHOPPER, text="gao st25 hat ngoc")  # searching works again
+    assert "Gạo ST25" in after.text
+
+
+def test_reports_are_rate_limited(core: Core) -> None:
+    answers = [say(core, SHOPPER, callback=f"rm:{8935049500933 + i}")[0].text for i in range(7)]
+    assert all("Cảm ơn" in a for a in answers[:5])
+    assert "nhiều báo cáo" in answers[5]
+
+
+def test_stats_on_a_known_set_of_lookups(core: Core, engine: Engine) -> None:
+    say(core, 1, text="gao st25 hat ngoc")
+    say(core, 2, text="gao st25 hat ngoc")
+    say(core, 2, text="8935049500933")
+    say(core, 3, text="8935049500933")
+    say(core, 3, text="xyzzy qwerty")
+    say(core, 3, text="/tips")
+    core.usage.flush()
+    s = figures.compute(engine, TODAY - timedelta(days=1), TODAY)
+    assert (s.users, s.new_users, s.lookups, s.found, s.tips_sent) == (3, 3, 5, 2, 1)
+    assert s.by_kind == {"name": 3, "barcode": 2}
+    assert s.top_missing == [("8935049500933", 2)]
+    assert s.top_products[0] == ("Gạo ST25 hữu cơ Hạt Ngọc Đồng Quê túi 5kg", 2)
+    assert s.top_labels and s.top_labels[0][1] == 2
+    replies = say(core, ADMIN, text=f"/stats {TODAY - timedelta(days=1)} {TODAY}")
+    assert "Lượt tra cứu: 5 · tìm thấy: 40%" in plain(replies[0].text)
+    assert replies[1].attachment and replies[1].attachment.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "YYYY-MM-DD" in say(core, ADMIN, text="/stats yesterday")[0].text
+    assert "date,count" not in figures.to_csv(s) and "top_missing_barcode,8935049500933,2" in figures.to_csv(
+        s
+    )
