@@ -333,14 +333,20 @@ class Core:
         if self.scanner is None:
             return [Reply(t("errors.unsupported"))]
         result = self.scanner.scan(msg.image or b"")
+        captions = [
+            Reply(t(f"codes.{c.kind}", code=c.code, body=c.body, url=c.url))
+            for c in labelcodes.find_all(msg.text or "")
+        ]
         if result.problem is not None:
             key = {
                 ScanProblem.NOT_IMAGE: "scan.not_image",
                 ScanProblem.TOO_MANY_PIXELS: "scan.too_many_pixels",
                 ScanProblem.TOO_LARGE: "scan.not_image",
             }[result.problem]
-            return [Reply(t(key))]
+            return [Reply(t(key)), *captions]
         if not result.codes:
+            if captions:  # a photo of a label with its code typed in the caption
+                return captions
             self.usage.record(msg.user_id, "photo", False, t.locale)
             return [Reply(t("scan.nothing"))]
         replies: list[Reply] = []
@@ -348,7 +354,7 @@ class Core:
             replies.append(Reply(t("scan.several", count=len(result.codes))))
         for code in result.codes[:3]:
             replies.extend(self._code_answer(msg, t, code))
-        return replies
+        return replies + captions
 
     def _code_answer(self, msg: Incoming, t: Messages, code: Code) -> list[Reply]:
         if code.gtin:

@@ -62,3 +62,13 @@ def recognise(text: str) -> LabelCode | None:
             return LabelCode(kind, f"{kind.upper()}-C-{m.group(1)}")
         return LabelCode(kind, value)
     return None
+
+
+def find_all(text: str) -> list[LabelCode]:
+    """Every label code among the words of ``text`` (a photo caption, say)."""
+    found: dict[str, LabelCode] = {}
+    for word in text.replace(",", " ").replace(";", " ").split():
+        code = recognise(word.strip(".:!?()\"'"))
+        if code:
+            found.setdefault(code.code, code)
+    return list(found.values())

@@ -72,7 +72,9 @@ async def on_photo(update: Update, context: BotContext) -> None:
     if len(data) > limit:
         await _answer(update, context, _incoming(update, image_size=len(data)))
         return
-    await _answer(update, context, _incoming(update, image=data, photo_ref=media.file_id))
+    await _answer(
+        update, context, _incoming(update, image=data, photo_ref=media.file_id, text=message.caption)
+    )
 
 
 async def on_document(update: Update, context: BotContext) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -12,14 +16,32 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ExtBot
 
 from bot.replies import Reply, cut_html
 
 MAX_CAPTION = 1024
-
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+RETRIES = 2
+RETRY_DELAY = 0.5
+T = TypeVar("T")
+
+
+async def retrying(make: Callable[[], Awaitable[T]]) -> T:
+    """Retry a call after a network error or time-out (RetryAfter is the rate limiter's job).
+
+    Bad requests and blocked chats are not retried. A time-out after Telegram got the request
+    can, rarely, deliver a message twice; that is better than a shopper getting no answer.
+    """
+    for attempt in range(RETRIES):
+        try:
+            return await make()
+        except (BadRequest, Forbidden):
+            raise
+        except NetworkError:
+            await asyncio.sleep(RETRY_DELAY * 2**attempt)
+    return await make()
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
@@ -29,9 +51,7 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
         )
     if reply.keyboard:
         return ReplyKeyboardMarkup(
-            [[KeyboardButton(text) for text in row] for row in reply.keyboard],
-            resize_keyboard=True,
-            is_persistent=False,
+            [[KeyboardButton(text) for text in row] for row in reply.keyboard], resize_keyboard=True
         )
     return None
 
@@ -39,49 +59,62 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
 async def send(bot: ExtBot, chat_id: int, replies: list[Reply], edit_target: Message | None = None) -> None:  # type: ignore[type-arg]
     """Send each reply; a reply marked ``edit`` replaces ``edit_target`` when there is one."""
     for reply in replies:
-        keyboard = markup(reply)
-        target = reply.to_chat or chat_id
-        if reply.attachment is not None:
-            await _send_attachment(bot, target, reply, keyboard)
-        elif reply.edit and edit_target is not None and not reply.keyboard and reply.to_chat is None:
-            try:
-                await edit_target.edit_text(
+        await _send_one(bot, reply.to_chat or chat_id, reply, edit_target if reply.to_chat is None else None)
+
+
+async def _send_one(bot: ExtBot, chat_id: int, reply: Reply, edit_target: Message | None) -> None:  # type: ignore[type-arg]
+    keyboard: Any = markup(reply)
+    if reply.attachment is not None:
+        await _send_attachment(bot, chat_id, reply, keyboard)
+    elif reply.edit and edit_target is not None and not reply.keyboard:
+        try:
+            await retrying(
+                lambda: edit_target.edit_text(
                     reply.text,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard,  # type: ignore[arg-type]
+                    reply_markup=keyboard,
                     link_preview_options=NO_PREVIEW,
                 )
-            except BadRequest as exc:
-                if "not modified" not in str(exc).lower():
-                    raise
-        else:
-            await bot.send_message(
+            )
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+    else:
+        await retrying(
+            lambda: bot.send_message(
                 chat_id,
                 reply.text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
                 link_preview_options=NO_PREVIEW,
             )
-        if reply.venue:
-            v = reply.venue
-            await bot.send_venue(target, latitude=v.lat, longitude=v.lon, title=v.title, address=v.address)
+        )
+    if reply.venue:
+        v = reply.venue
+        await retrying(
+            lambda: bot.send_venue(chat_id, latitude=v.lat, longitude=v.lon, title=v.title, address=v.address)
+        )
 
 
-async def _send_attachment(bot: ExtBot, chat_id: int, reply: Reply, keyboard: object) -> None:  # type: ignore[type-arg]
+async def _send_attachment(bot: ExtBot, chat_id: int, reply: Reply, keyboard: Any) -> None:  # type: ignore[type-arg]
     """A document or picture with the reply text as its caption (cut to Telegram's 1024)."""
     att = reply.attachment
     assert att is not None
-    caption = cut_html(reply.text, MAX_CAPTION) if len(reply.text) > MAX_CAPTION else reply.text or None
+    caption = (cut_html(reply.text, MAX_CAPTION) if len(reply.text) > MAX_CAPTION else reply.text) or None
     if att.kind == "document":
-        await bot.send_document(
-            chat_id,
-            InputFile(att.data, filename=att.filename),
-            caption=caption,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard,
-        )  # type: ignore[arg-type]
+        await retrying(
+            lambda: bot.send_document(
+                chat_id,
+                InputFile(att.data, filename=att.filename),
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+            )
+        )
     else:
-        photo = att.ref if att.ref else InputFile(att.data, filename=att.filename)
-        await bot.send_photo(
-            chat_id, photo, caption=caption, parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )  # type: ignore[arg-type]
+        photo: Any = att.ref or InputFile(att.data, filename=att.filename)
+        await retrying(
+            lambda: bot.send_photo(
+                chat_id, photo, caption=caption, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
+        )

@@ -7,6 +7,7 @@ import json
 import time
 from typing import Any
 
+from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
 TOKEN = "123456789:AAEtestTOKENtestTOKENtestTOKENtest12"
@@ -39,6 +40,7 @@ class BotApiState:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.files: dict[str, bytes] = {}
+        self.failures: dict[str, int] = {}  # method -> how many calls fail with a network error first
         self._ids = itertools.count(1000)
 
     def add_file(self, file_id: str, data: bytes) -> None:
@@ -100,6 +102,9 @@ class RecordingRequest(BaseRequest):
         if "/file/bot" in url:
             return 200, self.state.file_bytes(url)
         name = url.rsplit("/", 1)[-1]
+        if self.state.failures.get(name):
+            self.state.failures[name] -= 1
+            raise NetworkError("connection reset by peer")
         params = {k: _decode(v) for k, v in (request_data.parameters if request_data else {}).items()}
         return 200, json.dumps({"ok": True, "result": self.state.result(name, params)}).encode()
 

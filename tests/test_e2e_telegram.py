@@ -130,3 +130,37 @@ async def test_webhook_rejects_requests_without_the_secret(
         await app.updater.stop()  # type: ignore[union-attr]
         await app.stop()
         await app.shutdown()
+
+
+async def test_a_slow_scan_does_not_delay_another_users_search(
+    server: FakeBotApi, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from catalog.scanner import ScanResult
+
+    def slow_scan(data: bytes) -> ScanResult:
+        time.sleep(1.5)  # a hard photo on a busy machine
+        return ScanResult()
+
+    assert services.core.scanner is not None
+    monkeypatch.setattr(services.core.scanner, "scan", slow_scan)
+    app = build_application(settings_for(server), services=services)
+    await app.initialize()
+    await app.start()
+    await app.updater.start_polling(poll_interval=0, timeout=1)  # type: ignore[union-attr]
+    try:
+        server.state.add_file("slow", b"\x89PNG")
+        await server.push(tg.photo("slow", 4, user_id=601))
+        await server.wait_for("sendChatAction", 1)
+        started = time.perf_counter()
+        await server.push(tg.text("gao st25 hat ngoc", user_id=602))
+        [first] = await server.wait_for("sendMessage", 1)
+        assert int(first["chat_id"]) == 602
+        assert time.perf_counter() - started < 1.0
+        second = (await server.wait_for("sendMessage", 2))[1]
+        assert int(second["chat_id"]) == 601
+    finally:
+        await app.updater.stop()  # type: ignore[union-attr]
+        await app.stop()
+        await app.shutdown()

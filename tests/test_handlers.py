@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from PIL import Image
 from sqlmodel import select
 from telegram import Update
 
@@ -237,3 +238,35 @@ async def test_non_admin_file_is_not_downloaded(bot) -> None:  # type: ignore[no
     await feed(app, payload)
     assert not state.sent("getFile")
     assert "Mình chỉ hiểu" in state.sent("sendMessage")[0]["text"]
+
+
+async def test_network_errors_on_send_are_retried(bot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from handlers import send as send_module
+
+    monkeypatch.setattr(send_module, "RETRY_DELAY", 0.01)
+    app, state = bot
+    state.failures["sendMessage"] = 2
+    await feed(app, tg.text("/help"))
+    [msg] = state.sent("sendMessage")
+    assert "Cách dùng" in msg["text"]
+
+
+def test_the_token_is_redacted_from_log_lines() -> None:
+    from handlers.app import RedactToken
+
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, "POST https://api.telegram.org/bot%s/getMe", (tg.TOKEN,), None
+    )
+    assert RedactToken(tg.TOKEN).filter(record)
+    assert tg.TOKEN not in record.getMessage() and "<token>" in record.getMessage()
+
+
+async def test_codes_in_a_photo_caption_are_explained(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    png = im.encode(Image.new("L", (300, 200), 200), "PNG")
+    state.add_file("cap", png)
+    payload = tg.photo("cap", len(png))
+    payload["message"]["caption"] = "Nhãn ghi FSC-N001234 có thật không?"
+    await feed(app, payload)
+    texts = [m["text"] for m in state.sent("sendMessage")]
+    assert any("FSC-N001234" in t and "không" in t for t in texts)
