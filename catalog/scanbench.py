@@ -114,8 +114,8 @@ def format_report(tallies: dict[str, Tally]) -> str:
             total.correct += t.correct
             total.misread += t.misread
             total.nothing += t.nothing
+            total.millis.extend(t.millis)
         total.false_positive += t.false_positive
-        total.millis.extend(t.millis)
     ms = sorted(total.millis)
     p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))] if ms else 0.0
     lines.append(
