@@ -20,7 +20,7 @@ from sqlmodel import select
 from tqdm import tqdm
 
 from catalog import gtin as gtins
-from catalog.db import session
+from catalog.db import assign, chunks, session
 from catalog.models import Certification, Product
 from catalog.text import fold
 
@@ -357,10 +357,9 @@ def apply_catalog(
         if replace:
             existing = {p.key: p for p in db.exec(select(Product))}
         else:  # only the products this file names, so chunked imports stay linear
-            keys = list(parsed.products)
             existing = {}
-            for start in range(0, len(keys), 500):
-                stmt = select(Product).where(Product.key.in_(keys[start : start + 500]))  # type: ignore[attr-defined]
+            for keys in chunks(list(parsed.products)):
+                stmt = select(Product).where(Product.key.in_(keys))  # type: ignore[attr-defined]
                 existing.update({p.key: p for p in db.exec(stmt)})
         by_key: dict[str, Product] = {}
         for row in tqdm(parsed.products.values(), desc="products", disable=None if progress else True):
@@ -370,9 +369,7 @@ def apply_catalog(
                 product = Product(key=row.key, **values)
                 db.add(product)
                 report.products_added += 1
-            elif any(getattr(product, f) != v for f, v in values.items()):
-                for f, v in values.items():
-                    setattr(product, f, v)
+            elif assign(product, values):
                 report.products_changed += 1
             else:
                 report.products_unchanged += 1
@@ -380,8 +377,7 @@ def apply_catalog(
         db.flush()
         ids = [p.id for p in by_key.values()]
         current: dict[tuple[int, str, str], Certification] = {}
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
+        for chunk in chunks(ids):
             stmt = select(Certification).where(Certification.product_id.in_(chunk))  # type: ignore[union-attr]
             for cert in db.exec(stmt):
                 current[(cert.product_id, cert.label_code, cert.certificate_no)] = cert
@@ -400,9 +396,7 @@ def apply_catalog(
                 report.certs_added += 1
                 continue
             kept.add(cert.id)  # type: ignore[arg-type]
-            if any(getattr(cert, f) != v for f, v in values.items()):
-                for f, v in values.items():
-                    setattr(cert, f, v)
+            if assign(cert, values):
                 report.certs_changed += 1
             else:
                 report.certs_unchanged += 1
@@ -413,8 +407,7 @@ def apply_catalog(
         if replace:
             gone = [p.id for key, p in existing.items() if key not in by_key]
             report.products_removed = len(gone)
-            for chunk_start in range(0, len(gone), 500):
-                chunk = gone[chunk_start : chunk_start + 500]
+            for chunk in chunks(gone):
                 report.certs_removed += len(
                     db.exec(select(Certification.id).where(Certification.product_id.in_(chunk))).all()
                 )  # type: ignore[union-attr]

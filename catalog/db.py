@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
 from catalog import models  # noqa: F401  (registers the tables)
+
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -43,3 +47,18 @@ def init_db(engine: Engine) -> None:
 def session(engine: Engine) -> Session:
     """A session that keeps loaded objects usable after commit."""
     return Session(engine, expire_on_commit=False)
+
+
+def assign(obj: object, values: dict[str, object]) -> bool:
+    """Set ``values`` on ``obj``; True when anything actually changed (for import reports)."""
+    changed = any(getattr(obj, key) != value for key, value in values.items())
+    if changed:
+        for key, value in values.items():
+            setattr(obj, key, value)
+    return changed
+
+
+def chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
+    """Slices of ``items`` small enough for one SQL ``IN (...)`` on any database."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from catalog.db import session
+from catalog.db import assign, session
 from catalog.models import LabelScheme
 
 
@@ -61,9 +61,7 @@ def sync_labels(engine: Engine, path: Path | None = None) -> int:
             if scheme is None:
                 db.add(LabelScheme(**values))
                 changed += 1
-            elif any(getattr(scheme, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(scheme, k, v)
+            elif assign(scheme, values):
                 changed += 1
         db.commit()
     return changed
