@@ -13,12 +13,12 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from bot import render
+from bot import guide, places, render
 from bot.admin import AdminDesk
 from bot.guard import FloodGuard
 from bot.i18n import LOCALES, Messages, catalog, pick_locale
 from bot.render import esc, local, short
-from bot.replies import Button, Reply, Venue
+from bot.replies import Button, Reply
 from catalog import gtin as gtins
 from catalog import labelcodes
 from catalog.cards import ProductCard
@@ -26,7 +26,7 @@ from catalog.reports import ReportBook
 from catalog.scanner import Code, Scanner, ScanProblem
 from catalog.service import CatalogService
 from catalog.shoppers import ShopperStore
-from catalog.stores import StoreDirectory, StoreHit
+from catalog.stores import StoreDirectory
 from catalog.subscriptions import Subscriptions
 from catalog.tips import TipBook
 from catalog.usage import UsageLog
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 PAGE = 5
 MAX_RESULTS = 50
 MAX_QUERY = 200
-GROUPS = ("organic", "eco-label", "energy", "good-practice", "forest", "seafood", "social", "textile")
 ADMIN_COMMANDS = ("admin", "export", "reports", "stats")
 AWAIT_SECONDS = 10 * 60
 _CALLBACK = re.compile(
@@ -186,7 +185,7 @@ class Core:
             return self._gtin(msg, t, digits, kind="barcode")
         area = self.stores.area_query(text)
         if area:
-            return [self._stores_in_area(t, area)]
+            return [places.in_area(t, *self.stores.in_area(area))]
         return self._search(msg, t, text)
 
     def _command(self, msg: Incoming, t: Messages, text: str) -> list[Reply]:
@@ -207,7 +206,7 @@ class Core:
                 )
             ]
         if name == "labels":
-            return [self._label_groups(t)]
+            return [guide.groups(t, self.catalog.labels())]
         if name == "stores":
             return self._stores_start(msg, t)
         if name == "tips":
@@ -230,7 +229,7 @@ class Core:
         return {
             "search": lambda: [Reply(t("search.prompt"))],
             "scan": lambda: [Reply(t("search.scan_prompt"))],
-            "labels": lambda: [self._label_groups(t)],
+            "labels": lambda: [guide.groups(t, self.catalog.labels())],
             "stores": lambda: self._stores_start(msg, t),
             "tips": lambda: [self._tip(t, 0, msg.user_id)],
             "language": lambda: self._command(msg, t, "/lang"),
@@ -363,107 +362,33 @@ class Core:
             return [Reply(t("scan.qr_url", domain=code.domain))]
         return [Reply(t("scan.qr_text", text=short(code.text, 300)))]
 
-    # -- label guide ------------------------------------------------------------------------
-    def _label_groups(self, t: Messages, edit: bool = False) -> Reply:
-        present = {s.kind for s in self.catalog.labels()}
-        buttons = [Button(t(f"groups.{g}"), f"g:{g}") for g in GROUPS if g in present]
-        rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
-        rows.append((Button(t("labels.btn_fooled"), "lf"),))
-        return Reply(t("labels.intro"), buttons=tuple(rows), edit=edit)
-
-    def _label_group(self, t: Messages, group: str) -> Reply:
-        schemes = [s for s in self.catalog.labels() if s.kind == group]
-        if not schemes:
-            return Reply(t("errors.button_expired"))
-        rows = [(Button(short(local(s, "name", t.locale)), f"l:{s.code}"),) for s in schemes]
-        rows.append((Button(t("labels.btn_back"), "lg"),))
-        return Reply(t("labels.group_header", group=t(f"groups.{group}")), buttons=tuple(rows), edit=True)
-
-    def _label(self, t: Messages, code: str) -> Reply:
-        scheme = self.catalog.label(code)
-        if scheme is None:
-            return Reply(t("labels.unknown"))
-        return Reply(
-            render.label_entry(t, scheme),
-            buttons=((Button(t("labels.btn_fooled"), "lf"), Button(t("labels.btn_back"), "lg")),),
-        )
-
     # -- stores -----------------------------------------------------------------------------
-    def _stores_start(self, msg: Incoming, t: Messages) -> list[Reply]:
-        shopper = self.shoppers.get(msg.user_id)
+    def _last_location(self, user_id: int) -> tuple[float, float] | None:
+        shopper = self.shoppers.get(user_id)
         if shopper and shopper.last_lat is not None and shopper.last_lon is not None:
-            return [self._nearest(t, shopper.last_lat, shopper.last_lon)]
-        return [Reply(t("stores.intro"))]
+            return shopper.last_lat, shopper.last_lon
+        return None
+
+    def _stores_start(self, msg: Incoming, t: Messages) -> list[Reply]:
+        near = self._last_location(msg.user_id)
+        if near is None:
+            return [Reply(t("stores.intro"))]
+        return [places.nearest(t, self.stores.nearest(*near, limit=5))]
 
     def _location(self, msg: Incoming, t: Messages) -> list[Reply]:
         lat, lon = msg.location or (0.0, 0.0)
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return [Reply(t("errors.unsupported"))]
         self.shoppers.set_location(msg.user_id, lat, lon)
-        return [self._nearest(t, lat, lon)]
-
-    def _store_lines(self, t: Messages, hits: list[StoreHit]) -> list[str]:
-        lines = []
-        for hit in hits:
-            r = hit.retailer
-            values = dict(
-                name=r.name,
-                kind=t(f"store_kinds.{r.kind}"),
-                address=f"{r.address}, {r.ward}",
-                hours=r.hours,
-                bags=t(f"bag_policies.{r.bag_policy}"),
-            )
-            if hit.distance_m is None:
-                lines.append(t("stores.line_nodist", **values))
-            else:
-                lines.append(t("stores.line", distance=self._distance(t, hit.distance_m), **values))
-        if any(h.retailer.sample for h in hits):
-            lines.append(t("stores.sample"))
-        return lines
-
-    @staticmethod
-    def _distance(t: Messages, metres: float) -> str:
-        if metres < 1000:
-            return t("stores.m", m=int(round(metres, -1)))
-        km = f"{metres / 1000:.1f}"
-        return t("stores.km", km=km.replace(".", ",") if t.locale == "vi" else km)
-
-    @staticmethod
-    def _venue(hit: StoreHit) -> Venue:
-        r = hit.retailer
-        return Venue(r.lat, r.lon, r.name, f"{r.address}, {r.ward}")
-
-    def _nearest(self, t: Messages, lat: float, lon: float) -> Reply:
-        hits = self.stores.nearest(lat, lon, limit=5)
-        if not hits:
-            return Reply(t("stores.intro"))
-        return Reply(
-            "\n".join([t("stores.nearest"), *self._store_lines(t, hits)]), venue=self._venue(hits[0])
-        )
-
-    def _stores_in_area(self, t: Messages, area: str) -> Reply:
-        name, hits = self.stores.in_area(area)
-        if not hits:
-            return Reply(t("stores.none_in_area", area=area))
-        return Reply(
-            "\n".join([t("stores.in_area", area=name), *self._store_lines(t, hits[:8])]),
-            venue=self._venue(hits[0]),
-        )
+        return [places.nearest(t, self.stores.nearest(lat, lon, limit=5))]
 
     def _where(self, msg: Incoming, t: Messages, product_id: int) -> Reply:
         card = self.catalog.card(product_id)
         if card is None:
             return Reply(t("errors.button_expired"))
-        shopper = self.shoppers.get(msg.user_id)
-        near = (shopper.last_lat, shopper.last_lon) if shopper and shopper.last_lat is not None else None
-        hits = self.stores.carrying(product_id, near=near, limit=5)  # type: ignore[arg-type]
-        header = t("stores.where_header", product=render.product_name(card.product, t.locale))
-        if not hits:
-            return Reply("\n".join([header, t("stores.where_none")]))
-        lines = [header, *self._store_lines(t, hits)]
-        if near is None:
-            lines.append(t("stores.where_hint"))
-        return Reply("\n".join(lines), venue=self._venue(hits[0]) if near else None)
+        near = self._last_location(msg.user_id)
+        hits = self.stores.carrying(product_id, near=near, limit=5)
+        return places.where_to_buy(t, render.product_name(card.product, t.locale), hits, near is not None)
 
     # -- tips -------------------------------------------------------------------------------
     def _tip(self, t: Messages, n: int, user_id: int, edit: bool = False) -> Reply:
@@ -539,17 +464,13 @@ class Core:
                 return [Reply(t("errors.button_expired"))]
             return self.admin.confirm(msg.user_id, t, m["token"], apply=m["imp"] == "i")
         if m["label"]:
-            return [self._label(t, m["label"])]
+            return [guide.entry(t, self.catalog.label(m["label"]))]
         if m["group"]:
-            return [
-                self._label_group(t, m["group"])
-                if m["group"] in GROUPS
-                else Reply(t("errors.button_expired"))
-            ]
+            return [guide.group(t, self.catalog.labels(), m["group"])]
         if m["flag"] == "lg":
-            return [self._label_groups(t, edit=True)]
+            return [guide.groups(t, self.catalog.labels(), edit=True)]
         if m["flag"] == "lf":
-            return [Reply(t("labels.fooled"), buttons=((Button(t("labels.btn_back"), "lg"),),))]
+            return [guide.fooled(t)]
         kind, n = m["num"], int(m["n"])
         if kind in ("ar", "ad"):
             if not self.admin.is_admin(msg.user_id):
