@@ -1,0 +1,47 @@
+"""The same catalog on PostgreSQL. Skipped unless ECOLABEL_TEST_POSTGRES_URL names an empty database,
+e.g. postgresql+psycopg://postgres@localhost/ecolabel_test (needs the psycopg driver)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlmodel import SQLModel
+
+from bot.core import Incoming
+from bot.replies import plain
+from catalog.csvio import apply_catalog, export_csv, parse_catalog
+from catalog.db import make_engine
+from catalog.reference import categories, read_label_rows
+from catalog.service import CatalogService, prepare_database
+from tests.conftest import ROOT, TODAY, make_core
+
+URL = os.environ.get("ECOLABEL_TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(not URL, reason="set ECOLABEL_TEST_POSTGRES_URL to run on PostgreSQL")
+
+
+def test_catalog_search_and_core_on_postgres() -> None:
+    engine = make_engine(URL or "")
+    SQLModel.metadata.drop_all(engine)
+    prepare_database(engine)
+    try:
+        sample = (ROOT / "data/ecolabel.csv").read_bytes()
+        labels = [r["code"] for r in read_label_rows()]
+        first = apply_catalog(engine, parse_catalog(sample, labels, categories()))
+        assert first.products_added >= 300
+        assert not apply_catalog(engine, parse_catalog(sample, labels, categories())).changed_anything
+        assert export_csv(engine) == sample.decode("utf-8")
+        catalog = CatalogService(engine, today=lambda: TODAY)
+        core = make_core(engine, catalog)
+        [card] = core.handle(Incoming(7, text="gao st25 hat ngoc"))
+        assert "Gạo ST25" in plain(card.text)
+        core.handle(Incoming(7, text="8935049500933"))
+        core.handle(Incoming(7, callback="lang:en"))
+        core.usage.flush()
+        from catalog import stats
+
+        s = stats.compute(engine, TODAY, TODAY)
+        assert s.lookups == 2 and s.top_missing == [("8935049500933", 1)]
+    finally:
+        SQLModel.metadata.drop_all(engine)
+        engine.dispose()
