@@ -301,9 +301,7 @@ class Core:
     def _gtin(self, msg: Incoming, t: Messages, digits: str, kind: str, unsure: bool = False) -> list[Reply]:
         try:
             barcode = gtins.describe(digits)
-        except gtins.BadCheckDigitError:
-            return [Reply(t("barcode.bad_check", digits=digits))]
-        except ValueError:
+        except ValueError:  # includes BadCheckDigitError; typed lengths were checked before
             return [Reply(t("barcode.bad_check", digits=digits))]
         card = self.catalog.by_gtin(barcode.gtin)
         self.usage.record(
@@ -360,7 +358,7 @@ class Core:
             return self._gtin(msg, t, code.gtin, kind="photo", unsure=not code.certain)
         if code.domain:
             return [Reply(t("scan.qr_url", domain=code.domain))]
-        return [Reply(t("scan.qr_text", text=short(code.text, 300)))]
+        return [Reply(t("scan.qr_text", text=short(code.raw, 300)))]
 
     # -- stores -----------------------------------------------------------------------------
     def _last_location(self, user_id: int) -> tuple[float, float] | None:

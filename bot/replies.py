@@ -69,18 +69,29 @@ class Reply:
 
 
 _TAG = re.compile(r"<[^>]+>")
+_FORMAT_TAG = re.compile(r"<(/?)(b|i|code|a)\b[^>]*>")
 
 
 def cut_html(text: str, limit: int) -> str:
-    """Cut HTML text at a line break below ``limit`` characters without breaking a tag."""
-    cut = text[: limit - 2]
-    at = cut.rfind("\n")
-    cut = cut[:at] if at > limit // 2 else cut[: cut.rfind("<")] if cut.rfind("<") > cut.rfind(">") else cut
-    opened = re.findall(r"<(b|i|code)>", cut)
-    closed = re.findall(r"</(b|i|code)>", cut)
-    for tag in reversed(opened[len(closed) :]):
-        cut += f"</{tag}>"
-    return cut + "\n…"
+    """Cut HTML text to at most ``limit`` characters: at a line break when one is near, never
+    inside a tag or an entity, and with the tags still open closed again."""
+    budget = limit - 24  # room for closing tags and the ellipsis
+    cut = text[:budget]
+    if cut.rfind("<") > cut.rfind(">"):
+        cut = cut[: cut.rfind("<")]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    newline = cut.rfind("\n")
+    if newline > budget // 2:
+        cut = cut[:newline]
+    open_tags: list[str] = []
+    for m in _FORMAT_TAG.finditer(cut):
+        if not m.group(1):
+            open_tags.append(m.group(2))
+        elif open_tags and open_tags[-1] == m.group(2):
+            open_tags.pop()
+    return cut + "".join(f"</{tag}>" for tag in reversed(open_tags)) + "\n…"
 
 
 def plain(text: str) -> str:

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -470,8 +470,3 @@ def export_json(engine: Engine) -> str:
         c["certificate_no"] = cert.certificate_no
         entry["certifications"].append(c)  # type: ignore[attr-defined]
     return json.dumps(list(products.values()), ensure_ascii=False, indent=2)
-
-
-def report_dict(report: ImportReport) -> dict[str, object]:
-    """The report as plain data (for --json output and the admin summary)."""
-    return asdict(report)

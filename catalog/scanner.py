@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import struct
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -73,10 +74,6 @@ class Code:
     domain: str | None = None
     certain: bool = True
     decoder: str = ""
-
-    @property
-    def text(self) -> str:
-        return self.raw
 
 
 @dataclass(slots=True)
@@ -243,7 +240,7 @@ class Scanner:
             EOFError,
             TypeError,
             IndexError,
-            struct_error(),
+            struct.error,
         ):
             return ScanProblem.NOT_IMAGE
         if img.width < 8 or img.height < 8:
@@ -290,12 +287,6 @@ class Scanner:
                 break
         result.seconds = time.perf_counter() - start
         return result
-
-
-def struct_error() -> type[Exception]:
-    import struct
-
-    return struct.error
 
 
 def _tidy(codes: list[Code]) -> list[Code]:

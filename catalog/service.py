@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -27,8 +27,6 @@ CARD_CACHE = 20_000
 
 def hanoi_today() -> date:
     """Today's date in Hà Nội (certificate validity is judged by the local calendar)."""
-    from datetime import datetime
-
     return datetime.now(HANOI).date()
 
 

@@ -21,10 +21,11 @@ from catalog.text import fold
 EARTH_RADIUS_M = 6_371_000.0
 # Hà Nội's administrative bounds, roughly (for validating coordinates).
 HANOI_BOUNDS = (20.53, 21.39, 105.28, 106.03)  # lat min, lat max, lon min, lon max
-_AREA_PREFIX = re.compile(
-    r"^(?:cua hang|cho|sieu thi|noi ban|mua o|stores?|shops?|markets?|supermarkets?)"
-    r"(?: (?:o|tai|gan|quanh|khu|in|at|near|around))?(?: (?:quan|huyen|phuong|xa|district|ward))? (.+)$"
-)
+_PLACE_NOUNS = r"(?:cua hang|cho|sieu thi|noi ban|stores?|shops?|markets?|supermarkets?)"
+# "cua hang o cau giay", "stores in tay ho": a place noun and a preposition, so any place is meant
+_AREA_ASKED = re.compile(rf"^{_PLACE_NOUNS} (?:o|tai|gan|quanh|khu|in|at|near|around) (.+)$")
+# "cua hang cau giay": a place noun only, so the rest must be a known area ("cho be" is a product)
+_AREA_NAMED = re.compile(rf"^{_PLACE_NOUNS} (.+)$")
 _AREA_WORDS = re.compile(r"^(?:quan|huyen|phuong|xa|thi xa) ")
 
 
@@ -109,18 +110,24 @@ class StoreDirectory:
         return hits[:limit]
 
     def area_query(self, text: str) -> str | None:
-        """The area a message asks about ('cua hang o cau giay', 'Hoàn Kiếm'), or None."""
+        """The area a message asks about ('cua hang o cau giay', 'Hoàn Kiếm'), or None.
+
+        With a place noun and a preposition the message is about stores even when the area is
+        unknown (the folded name is returned so the answer can say so); otherwise only a known
+        area name counts, so product searches are not taken for places.
+        """
         folded = fold(text)
-        m = _AREA_PREFIX.match(folded)
-        candidate = _AREA_WORDS.sub("", m.group(1) if m else folded)
+        asked = _AREA_ASKED.match(folded)
+        named = asked or _AREA_NAMED.match(folded)
+        candidate = _AREA_WORDS.sub("", named.group(1) if named else folded)
         if candidate in self._areas:
             return self._areas[candidate]
-        if m and self._areas:
-            best = process.extractOne(candidate, list(self._areas), scorer=fuzz.ratio, score_cutoff=80)
-            if best:
-                return self._areas[best[0]]
-            return text.strip()
-        return None
+        if not named or not self._areas:
+            return None
+        best = process.extractOne(candidate, list(self._areas), scorer=fuzz.ratio, score_cutoff=85)
+        if best:
+            return self._areas[best[0]]
+        return candidate if asked else None
 
     def in_area(self, area: str) -> tuple[str, list[StoreHit]]:
         key = _AREA_WORDS.sub("", fold(area))

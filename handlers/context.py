@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.config import Settings
 from bot.services import Services
@@ -26,10 +26,6 @@ class BotData:
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: ignore[type-arg]
     """CallbackContext whose ``bot_data`` is a BotData."""
-
-    @classmethod
-    def from_update(cls, update: object, application: Application) -> BotContext:  # type: ignore[override,type-arg]
-        return super().from_update(update, application)  # type: ignore[return-value]
 
 
 CONTEXT_TYPES = ContextTypes(context=BotContext, bot_data=BotData)

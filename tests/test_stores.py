@@ -57,6 +57,13 @@ def test_product_names_are_not_taken_for_areas(engine: Engine) -> None:
     stores = StoreDirectory(engine)
     assert stores.area_query("tra sen tay ho") is None
     assert stores.area_query("gao st25") is None
+    assert stores.area_query("cho be") is None  # "for baby", not a market
+
+
+def test_an_unknown_place_is_still_a_store_question(engine: Engine) -> None:
+    stores = StoreDirectory(engine)
+    assert stores.area_query("cua hang o Sao Hoả") == "sao hoa"
+    assert stores.in_area("sao hoa")[1] == []
 
 
 def test_hanoi_bounds() -> None:
