@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ExtBot
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.core import ADMIN_COMMANDS
 from bot.i18n import LOCALES, Messages
 from bot.services import Services, build_services
 from catalog.service import HANOI
@@ -82,7 +85,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     data = app.bot_data
     if data.services is None:
         data.services = await asyncio.to_thread(build_services, data.settings)
-    await publish_commands(app.bot)
+    await publish_commands(app.bot, data.settings.admin_ids if data.settings else frozenset())
     if app.job_queue is not None:
         app.job_queue.run_repeating(send_due_tips, interval=60, first=10, name="daily-tips")
         app.job_queue.run_repeating(flush_usage, interval=5, first=5, name="usage-flush")
@@ -93,17 +96,35 @@ async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         app.bot_data.services.close()
 
 
-async def publish_commands(bot: ExtBot) -> None:  # type: ignore[type-arg]
-    """Command lists and descriptions per language (Vietnamese also as the default)."""
-    try:
-        for locale in (*LOCALES, None):
-            t = Messages(locale or "vi")
-            commands = [BotCommand(name, t(f"commands.{name}")) for name in COMMANDS]
-            await bot.set_my_commands(commands, language_code=locale)
-            await bot.set_my_description(t("about.description"), language_code=locale)
-            await bot.set_my_short_description(t("about.short"), language_code=locale)
-    except TelegramError as exc:
-        log.warning("could not publish the command list: %s", exc)
+async def publish_commands(bot: ExtBot, admin_ids: frozenset[int] = frozenset()) -> None:  # type: ignore[type-arg]
+    """Command lists and descriptions per language (Vietnamese also as the default); admins
+    also see the admin commands in their own chats. A failure is logged, never fatal."""
+    calls: list[tuple[str, Callable[[], Awaitable[object]]]] = []
+    for locale in (*LOCALES, None):
+        t = Messages(locale or "vi")
+        commands = [BotCommand(name, t(f"commands.{name}")) for name in COMMANDS]
+        calls += [
+            ("commands", partial(bot.set_my_commands, commands, language_code=locale)),
+            ("description", partial(bot.set_my_description, t("about.description"), language_code=locale)),
+            (
+                "short description",
+                partial(bot.set_my_short_description, t("about.short"), language_code=locale),
+            ),
+        ]
+    t = Messages("vi")
+    admin_commands = [BotCommand(name, t(f"commands.{name}")) for name in (*COMMANDS, *ADMIN_COMMANDS)]
+    for admin in sorted(admin_ids):
+        calls.append(
+            (
+                f"admin commands for {admin}",
+                partial(bot.set_my_commands, admin_commands, scope=BotCommandScopeChat(admin)),
+            )
+        )
+    for what, call in calls:
+        try:
+            await call()
+        except TelegramError as exc:
+            log.warning("could not publish %s: %s", what, exc)
 
 
 async def send_due_tips(context: BotContext) -> None:

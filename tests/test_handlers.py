@@ -166,15 +166,21 @@ async def test_errors_are_logged_without_token_and_the_user_gets_an_apology(
 
 async def test_commands_are_published_per_language(services: Services) -> None:
     state = tg.BotApiState()
-    settings = Settings(telegram_bot_token=tg.TOKEN, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(telegram_bot_token=tg.TOKEN, admin_ids="77", _env_file=None)  # type: ignore[call-arg]
     app = build_application(settings, services=services, request=tg.RecordingRequest(state), rate_limit=False)
     await app.initialize()
+    state.failures["setMyDescription"] = 99  # one failing call does not stop the others
     await app.post_init(app)  # type: ignore[misc]
     published = state.sent("setMyCommands")
+    admin = [p for p in published if p.get("scope")]
+    assert admin[0]["scope"] == {"type": "chat", "chat_id": 77}
+    assert {c["command"] for c in admin[0]["commands"]} >= {"reports", "stats", "export"}
+    published = [p for p in published if not p.get("scope")]
     assert {p.get("language_code") for p in published} == {"vi", "en", None}
     vi = next(p for p in published if p.get("language_code") == "vi")
     assert {c["command"] for c in vi["commands"]} >= {"start", "help", "labels", "stores", "tips", "lang"}
-    assert state.sent("setMyDescription")
+    assert "reports" not in {c["command"] for c in vi["commands"]}
+    assert len(state.sent("setMyShortDescription")) == 3
     await app.shutdown()
 
 
