@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -30,9 +31,14 @@ class FloodGuard:
         self.clock = clock
         self.max_users = max_users
         self._buckets: OrderedDict[int, _Bucket] = OrderedDict()
+        self._lock = threading.Lock()  # the core runs in several worker threads
 
     def check(self, user_id: int, cost: float = 1.0) -> tuple[bool, bool]:
         """(allowed, warn): ``warn`` is True only for the first refusal of a burst."""
+        with self._lock:
+            return self._check(user_id, cost)
+
+    def _check(self, user_id: int, cost: float) -> tuple[bool, bool]:
         now = self.clock()
         bucket = self._buckets.pop(user_id, None) or _Bucket(self.capacity, now)
         bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.stamp) * self.per_second)

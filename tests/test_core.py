@@ -233,3 +233,12 @@ def test_unknown_command_and_start(core: Core) -> None:
 def test_long_text_is_cut_and_searched(core: Core) -> None:
     replies = core.handle(Incoming(USER, text="gạo " * 5000))
     assert replies and len(replies[0].text) <= 4096
+
+
+def test_flood_guard_counts_exactly_under_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    guard = FloodGuard(capacity=100, per_second=0, clock=lambda: 0.0)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: guard.check(USER)[0], range(400)))
+    assert results.count(True) == 100
