@@ -22,6 +22,7 @@ from bot.replies import Attachment, Button, Reply
 from catalog import stats as figures
 from catalog.csvio import (
     COLUMNS,
+    MAX_FILE_BYTES,
     CatalogFileError,
     CatalogValidationError,
     ParsedCatalog,
@@ -57,6 +58,7 @@ class AdminDesk:
         self.reports = reports
         self.admin_ids = admin_ids
         self._pending: dict[str, _PendingImport] = {}
+        self.max_upload_bytes = MAX_FILE_BYTES
         self._lock = threading.Lock()
 
     def is_admin(self, user_id: int) -> bool:

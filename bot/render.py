@@ -7,9 +7,8 @@ from datetime import date
 
 from bot.i18n import Messages
 from bot.replies import Button
-from catalog.cards import CertView, ProductCard, Validity
+from catalog.cards import OFF_SOURCE, CertView, ProductCard, Validity
 from catalog.models import LabelScheme, Product
-from catalog.off_import import OFF_SOURCE
 from catalog.reference import categories
 
 BUTTON_TEXT = 60

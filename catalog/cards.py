@@ -9,6 +9,8 @@ from enum import StrEnum
 from catalog.models import Certification, LabelScheme, Product
 
 EXPIRING_WITHIN = timedelta(days=60)
+# Certification.source of rows imported from Open Food Facts: declared on the pack, not verified.
+OFF_SOURCE = "openfoodfacts"
 
 
 class Validity(StrEnum):

@@ -22,13 +22,13 @@ from sqlmodel import select
 from tqdm import tqdm
 
 from catalog import gtin as gtins
+from catalog.cards import OFF_SOURCE
 from catalog.csvio import CertRow, ParsedCatalog, ProductRow, apply_catalog, product_key
 from catalog.db import session
 from catalog.labelcodes import recognise
 from catalog.models import Certification, Product
 from catalog.reference import data_dir
 
-OFF_SOURCE = "openfoodfacts"
 BATCH = 2000
 _NEEDED = ("code", "product_name", "labels_tags")
 

@@ -62,19 +62,16 @@ async def on_photo(update: Update, context: BotContext) -> None:
     if media is None:
         return
     size = media.file_size or 0
-    limit = context.bot_data.ready.settings.max_photo_bytes
-    if size > limit:
+    if size > context.bot_data.ready.core.max_image_bytes:  # the core answers; nothing is downloaded
         await _answer(update, context, _incoming(update, image_size=size))
         return
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
     file = await context.bot.get_file(media.file_id)
     data = bytes(await file.download_as_bytearray())
-    if len(data) > limit:
-        await _answer(update, context, _incoming(update, image_size=len(data)))
-        return
-    await _answer(
-        update, context, _incoming(update, image=data, photo_ref=media.file_id, text=message.caption)
+    incoming = _incoming(
+        update, image=data, image_size=len(data), photo_ref=media.file_id, text=message.caption
     )
+    await _answer(update, context, incoming)
 
 
 async def on_document(update: Update, context: BotContext) -> None:
@@ -82,13 +79,13 @@ async def on_document(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.document is None:
         return
-    services = context.bot_data.ready
+    admin = context.bot_data.ready.core.admin
     doc = message.document
     user = update.effective_user
-    if user is None or not services.core.admin.is_admin(user.id):
+    if user is None or not admin.is_admin(user.id):  # only admins' files are worth downloading
         await _answer(update, context, _incoming(update))
         return
-    if (doc.file_size or 0) > services.settings.max_photo_bytes * 5:
+    if (doc.file_size or 0) > admin.max_upload_bytes:
         await _answer(update, context, _incoming(update, image_size=doc.file_size))
         return
     file = await context.bot.get_file(doc.file_id)
