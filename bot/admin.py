@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from bot.actions import CancelImport, ConfirmImport, DismissReport, ResolveReport
 from bot.i18n import Messages
 from bot.render import esc, local
 from bot.replies import Attachment, Button, Reply
@@ -156,7 +157,10 @@ class AdminDesk:
                     user=r.user_id,
                 )
             buttons = (
-                (Button(t("admin.btn_resolve"), f"ar:{r.id}"), Button(t("admin.btn_dismiss"), f"ad:{r.id}")),
+                (
+                    Button(t("admin.btn_resolve"), ResolveReport(r.id).pack()),
+                    Button(t("admin.btn_dismiss"), DismissReport(r.id).pack()),
+                ),
             )
             attachment = Attachment("photo", ref=r.photo_ref) if r.photo_ref else None
             replies.append(Reply(text, buttons=buttons, attachment=attachment))
@@ -221,8 +225,8 @@ class AdminDesk:
                 text,
                 buttons=(
                     (
-                        Button(t("admin.btn_confirm"), f"ai:{token}"),
-                        Button(t("admin.btn_cancel"), f"ax:{token}"),
+                        Button(t("admin.btn_confirm"), ConfirmImport(token).pack()),
+                        Button(t("admin.btn_cancel"), CancelImport(token).pack()),
                     ),
                 ),
             )

@@ -8,12 +8,13 @@ run in a worker thread by the async transports.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from bot import guide, places, render
+from bot import actions, guide, places, render
 from bot.admin import AdminDesk
 from bot.guard import FloodGuard
 from bot.i18n import LOCALES, Messages, catalog, pick_locale
@@ -38,10 +39,6 @@ MAX_RESULTS = 50
 MAX_QUERY = 200
 ADMIN_COMMANDS = ("admin", "export", "reports", "stats")
 AWAIT_SECONDS = 10 * 60
-_CALLBACK = re.compile(
-    r"^(?:(?P<num>[pmwt]|ar|ad|rl|rn):(?P<n>\d{1,9})|l:(?P<label>[A-Z_]{2,32})|rm:(?P<gtin>\d{8,14})"
-    r"|g:(?P<group>[a-z-]{2,20})|(?P<flag>lg|lf)|lang:(?P<lang>vi|en)|a(?P<imp>[ix]):(?P<token>[\w-]{8,32}))$"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +56,9 @@ class Incoming:
     photo_ref: str | None = None  # the transport's id for the photo (kept with a report)
     document: bytes | None = None  # a file that is not an image (an admin's catalog CSV)
     document_name: str = ""
+
+
+ButtonHandler = Callable[[Incoming, Messages, Any], list[Reply]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +113,7 @@ class Core:
             for loc in LOCALES
             for key, catalog_text in _menu_texts(loc).items()
         }
+        self._buttons = self._button_handlers()
 
     # -- entry points -----------------------------------------------------------------------
     def locale_for(self, user_id: int, language_code: str | None) -> str:
@@ -202,7 +203,12 @@ class Core:
             return [
                 Reply(
                     t("lang.prompt"),
-                    buttons=((Button("Tiếng Việt", "lang:vi"), Button("English", "lang:en")),),
+                    buttons=(
+                        (
+                            Button("Tiếng Việt", actions.SetLanguage("vi").pack()),
+                            Button("English", actions.SetLanguage("en").pack()),
+                        ),
+                    ),
                 )
             ]
         if name == "labels":
@@ -276,11 +282,16 @@ class Core:
         ids = session.product_ids[offset : offset + PAGE]
         cards = self.catalog.cards(ids)
         rows = [
-            (Button(short(f"{offset + i + 1}. {render.product_name(c.product, t.locale)}"), f"p:{c.id}"),)
+            (
+                Button(
+                    short(f"{offset + i + 1}. {render.product_name(c.product, t.locale)}"),
+                    actions.ShowProduct(c.id).pack(),
+                ),
+            )
             for i, c in enumerate(cards)
         ]
         if offset + PAGE < len(session.product_ids):
-            rows.append((Button(t("search.more"), f"m:{offset + PAGE}"),))
+            rows.append((Button(t("search.more"), actions.MoreResults(offset + PAGE).pack()),))
         if offset == 0:
             text = t("search.list_header", count=len(session.product_ids), query=session.query)
         else:
@@ -294,7 +305,10 @@ class Core:
             tip = self.tips.for_topic(cat.tip_topic, seed=card.id)
             if tip:
                 extra = t("card.alternative", tip=local(tip, "text", t.locale))
-        buttons = (*render.card_buttons(t, card), (Button(t("report.btn_label"), f"rl:{card.id}"),))
+        buttons = (
+            *render.card_buttons(t, card),
+            (Button(t("report.btn_label"), actions.ReportLabel(card.id).pack()),),
+        )
         return Reply(render.card_text(t, card, extra), buttons=buttons)
 
     # -- barcodes ---------------------------------------------------------------------------
@@ -319,7 +333,12 @@ class Core:
             return [reply]
         prefix = t(f"prefix.{barcode.kind.value}", usage=barcode.prefix_usage)
         text = "\n".join([t("barcode.not_found", digits=barcode.gtin), prefix, "", t("barcode.next_steps")])
-        return [Reply(text, buttons=((Button(t("report.btn_missing"), f"rm:{barcode.gtin}"),),))]
+        return [
+            Reply(
+                text,
+                buttons=((Button(t("report.btn_missing"), actions.ReportMissing(barcode.gtin).pack()),),),
+            )
+        ]
 
     def _photo(self, msg: Incoming, t: Messages) -> list[Reply]:
         report_id = self._awaited(msg.user_id, "photo")
@@ -397,7 +416,9 @@ class Core:
         tip = self.tips[n]
         self.usage.record(user_id, "tip", True, t.locale)
         text = "\n".join([t("tips.header", n=n + 1, total=total), esc(local(tip, "text", t.locale))])
-        return Reply(text, buttons=((Button(t("tips.next"), f"t:{(n + 1) % total}"),),), edit=edit)
+        return Reply(
+            text, buttons=((Button(t("tips.next"), actions.NextTip((n + 1) % total).pack()),),), edit=edit
+        )
 
     def _subscribe(self, msg: Incoming, t: Messages, arg: str) -> Reply:
         if not arg:
@@ -415,7 +436,7 @@ class Core:
         tip = self.tips[n % len(self.tips)]
         return Reply(
             "\n".join([t("tips.daily"), esc(local(tip, "text", t.locale))]),
-            buttons=((Button(t("tips.next"), f"t:{(n + 1) % len(self.tips)}"),),),
+            buttons=((Button(t("tips.next"), actions.NextTip((n + 1) % len(self.tips)).pack()),),),
         )
 
     # -- shopper reports --------------------------------------------------------------------
@@ -448,58 +469,63 @@ class Core:
         return [_thanks(t, report.id, photo=False)]
 
     # -- buttons ----------------------------------------------------------------------------
+    def _button_handlers(self) -> dict[type[actions.Action], ButtonHandler]:
+        """The dispatch table: what each kind of button does."""
+        return {
+            actions.ShowProduct: lambda msg, t, a: [self._product(t, a.product_id)],
+            actions.MoreResults: self._more,
+            actions.WhereToBuy: lambda msg, t, a: [self._where(msg, t, a.product_id)],
+            actions.ShowLabel: lambda msg, t, a: [guide.entry(t, self.catalog.label(a.code))],
+            actions.ShowGroup: lambda msg, t, a: [guide.group(t, self.catalog.labels(), a.group)],
+            actions.LabelGroups: lambda msg, t, a: [guide.groups(t, self.catalog.labels(), edit=True)],
+            actions.NotFooled: lambda msg, t, a: [guide.fooled(t)],
+            actions.NextTip: lambda msg, t, a: [self._tip(t, a.n, msg.user_id, edit=True)],
+            actions.SetLanguage: lambda msg, t, a: self._set_locale(msg, a.locale),
+            actions.ReportMissing: lambda msg, t, a: self._missing_report(msg, t, a.gtin),
+            actions.ReportLabel: self._ask_reason,
+            actions.NotifyMe: self._notify_me,
+            actions.ResolveReport: lambda msg, t, a: self._close_report(msg, t, a.report_id, resolve=True),
+            actions.DismissReport: lambda msg, t, a: self._close_report(msg, t, a.report_id, resolve=False),
+            actions.ConfirmImport: lambda msg, t, a: self.admin.confirm(msg.user_id, t, a.token, apply=True),
+            actions.CancelImport: lambda msg, t, a: self.admin.confirm(msg.user_id, t, a.token, apply=False),
+        }
+
     def _callback(self, msg: Incoming, t: Messages) -> list[Reply]:
-        m = _CALLBACK.match(msg.callback or "")
-        if not m:
+        action = actions.parse(msg.callback or "")
+        if action is None or (action.ADMIN and not self.admin.is_admin(msg.user_id)):
             log.info("ignored malformed callback data from user %s", msg.user_id)
             return [Reply(t("errors.button_expired"))]
-        if m["lang"]:
-            return self._set_locale(msg, m["lang"])
-        if m["gtin"]:
-            return self._missing_report(msg, t, m["gtin"])
-        if m["imp"]:
-            if not self.admin.is_admin(msg.user_id):
-                return [Reply(t("errors.button_expired"))]
-            return self.admin.confirm(msg.user_id, t, m["token"], apply=m["imp"] == "i")
-        if m["label"]:
-            return [guide.entry(t, self.catalog.label(m["label"]))]
-        if m["group"]:
-            return [guide.group(t, self.catalog.labels(), m["group"])]
-        if m["flag"] == "lg":
-            return [guide.groups(t, self.catalog.labels(), edit=True)]
-        if m["flag"] == "lf":
-            return [guide.fooled(t)]
-        kind, n = m["num"], int(m["n"])
-        if kind in ("ar", "ad"):
-            if not self.admin.is_admin(msg.user_id):
-                return [Reply(t("errors.button_expired"))]
-            report = self.reports.get(n)
-            reporter = self.locale_for(report.user_id, None) if report else "vi"
-            return self.admin.close_report(msg.user_id, t, n, kind == "ar", reporter)
-        if kind == "rl":
-            if self.catalog.card(n) is None:
-                return [Reply(t("errors.button_expired"))]
-            self._awaiting[msg.user_id] = ("reason", n, time.monotonic() + AWAIT_SECONDS)
-            return [Reply(t("report.ask_reason"))]
-        if kind == "rn":
-            done = self.reports.update(n, user_id=msg.user_id, notify=True)
-            return [Reply(t("report.notify_on", id=n) if done else t("errors.button_expired"))]
-        if kind == "p":
-            card = self.catalog.card(n)
-            return [self._card_reply(t, card) if card else Reply(t("errors.button_expired"))]
-        if kind == "w":
-            return [self._where(msg, t, n)]
-        if kind == "t":
-            return [self._tip(t, n, msg.user_id, edit=True)]
-        session = self._sessions.get(msg.user_id)  # kind == "m": more results
-        if session is None or n >= len(session.product_ids):
+        return self._buttons[type(action)](msg, t, action)
+
+    def _product(self, t: Messages, product_id: int) -> Reply:
+        card = self.catalog.card(product_id)
+        return self._card_reply(t, card) if card else Reply(t("errors.button_expired"))
+
+    def _more(self, msg: Incoming, t: Messages, action: actions.MoreResults) -> list[Reply]:
+        session = self._sessions.get(msg.user_id)
+        if session is None or action.offset >= len(session.product_ids):
             return [Reply(t("errors.button_expired"))]
-        return [self._page(t, session, n, edit=True)]
+        return [self._page(t, session, action.offset, edit=True)]
+
+    def _ask_reason(self, msg: Incoming, t: Messages, action: actions.ReportLabel) -> list[Reply]:
+        if self.catalog.card(action.product_id) is None:
+            return [Reply(t("errors.button_expired"))]
+        self._awaiting[msg.user_id] = ("reason", action.product_id, time.monotonic() + AWAIT_SECONDS)
+        return [Reply(t("report.ask_reason"))]
+
+    def _notify_me(self, msg: Incoming, t: Messages, action: actions.NotifyMe) -> list[Reply]:
+        done = self.reports.update(action.report_id, user_id=msg.user_id, notify=True)
+        return [Reply(t("report.notify_on", id=action.report_id) if done else t("errors.button_expired"))]
+
+    def _close_report(self, msg: Incoming, t: Messages, report_id: int, resolve: bool) -> list[Reply]:
+        report = self.reports.get(report_id)
+        reporter = self.locale_for(report.user_id, None) if report else "vi"
+        return self.admin.close_report(msg.user_id, t, report_id, resolve, reporter)
 
 
 def _thanks(t: Messages, report_id: int, photo: bool) -> Reply:
     text = t("report.thanks", id=report_id) + ("\n" + t("report.thanks_photo") if photo else "")
-    return Reply(text, buttons=((Button(t("report.btn_notify"), f"rn:{report_id}"),),))
+    return Reply(text, buttons=((Button(t("report.btn_notify"), actions.NotifyMe(report_id).pack()),),))
 
 
 def _menu_texts(locale: str) -> dict[str, str]:

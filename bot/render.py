@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
+from bot.actions import ShowLabel, WhereToBuy
 from bot.i18n import Messages
 from bot.replies import Button
 from catalog.cards import OFF_SOURCE, CertView, ProductCard, Validity
@@ -107,11 +108,11 @@ def card_buttons(t: Messages, card: ProductCard) -> tuple[tuple[Button, ...], ..
     for c in card.certs:
         seen.setdefault(c.label.code, c.label)
     label_buttons = [
-        Button(short(t("card.btn_label", label=local(s, "name", t.locale))), f"l:{code}")
+        Button(short(t("card.btn_label", label=local(s, "name", t.locale))), ShowLabel(code).pack())
         for code, s in seen.items()
     ]
     rows = [tuple(label_buttons[i : i + 2]) for i in range(0, len(label_buttons), 2)]
-    rows.append((Button(t("card.btn_where"), f"w:{card.id}"),))
+    rows.append((Button(t("card.btn_where"), WhereToBuy(card.id).pack()),))
     return tuple(rows)
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from bot import actions
 from bot.admin import AdminDesk
 from bot.core import Core, Incoming
 from bot.guard import FloodGuard
@@ -46,8 +47,13 @@ def test_non_admin_sees_an_unknown_command(core: Core, command: str) -> None:
 
 def test_non_admin_cannot_use_admin_buttons_or_upload(core: Core, engine: Engine) -> None:
     report = ReportBook(engine).open("missing", SHOPPER, SHOPPER, gtin="8935049500933")
-    for data in (f"ar:{report.id}", f"ad:{report.id}", "ai:AAAAAAAAAAAA", "ax:AAAAAAAAAAAA"):
-        [reply] = say(core, SHOPPER, callback=data)
+    for action in (
+        actions.ResolveReport(report.id),
+        actions.DismissReport(report.id),
+        actions.ConfirmImport("AAAAAAAAAAAA"),
+        actions.CancelImport("AAAAAAAAAAAA"),
+    ):
+        [reply] = say(core, SHOPPER, callback=action.pack())
         assert "Nút này đã cũ" in reply.text
     assert ReportBook(engine).get(report.id).status == "open"  # type: ignore[union-attr,arg-type]
     [reply] = say(core, SHOPPER, document=f"{HEADER}\n{GOOD}\n".encode(), document_name="x.csv")
@@ -121,7 +127,7 @@ def test_missing_product_report_with_photo_and_notification(core: Core, engine: 
 def test_suspicious_label_report_takes_a_reason(core: Core, engine: Engine) -> None:
     [card] = say(core, SHOPPER, text="gao st25 hat ngoc")
     report_button = card.all_buttons()[-1]
-    assert report_button.data.startswith("rl:")
+    assert isinstance(actions.parse(report_button.data), actions.ReportLabel)
     [ask] = say(core, SHOPPER, callback=report_button.data)
     assert "lý do" in ask.text
     [thanks] = say(core, SHOPPER, text="Logo lá EU mà không có mã")
@@ -134,7 +140,10 @@ def test_suspicious_label_report_takes_a_reason(core: Core, engine: Engine) -> N
 
 
 def test_reports_are_rate_limited(core: Core) -> None:
-    answers = [say(core, SHOPPER, callback=f"rm:{8935049500933 + i}")[0].text for i in range(7)]
+    answers = [
+        say(core, SHOPPER, callback=actions.ReportMissing(str(8935049500933 + i)).pack())[0].text
+        for i in range(7)
+    ]
     assert all("Cảm ơn" in a for a in answers[:5])
     assert "nhiều báo cáo" in answers[5]
 

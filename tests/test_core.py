@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from bot import actions
+from bot.actions import parse
 from bot.core import Core, Incoming
 from bot.guard import FloodGuard
 from bot.replies import plain
@@ -29,14 +31,14 @@ def test_query_without_diacritics_lists_matches_then_opens_a_card(core: Core) ->
     [reply] = core.handle(Incoming(USER, text="sua tuoi huu co"))
     assert "sua tuoi huu co" in reply.text
     first = reply.buttons[0][0]
-    assert first.data.startswith("p:") and "Sữa" in first.text
+    assert isinstance(parse(first.data), actions.ShowProduct) and "Sữa" in first.text
     [card] = press(core, first.data)
     text = plain(card.text)
     assert "Sữa" in text and "hữu cơ" in text.lower()
     assert "số chứng nhận MAU-" in text
     assert "dữ liệu mẫu" in text.lower()
-    assert any(b.data.startswith("l:") for b in card.all_buttons())
-    assert any(b.data.startswith("w:") for b in card.all_buttons())
+    assert any(isinstance(parse(b.data), actions.ShowLabel) for b in card.all_buttons())
+    assert any(isinstance(parse(b.data), actions.WhereToBuy) for b in card.all_buttons())
 
 
 def test_clear_match_goes_straight_to_the_card(core: Core) -> None:
@@ -47,7 +49,7 @@ def test_clear_match_goes_straight_to_the_card(core: Core) -> None:
 def test_more_results_pages_through_the_list(core: Core) -> None:
     [reply] = core.handle(Incoming(USER, text="nuoc mam"))
     more = reply.all_buttons()[-1]
-    assert more.data == "m:5"
+    assert parse(more.data) == actions.MoreResults(5)
     [page] = press(core, more.data)
     assert page.edit and "6" in page.text and page.buttons[0][0].text.startswith("6.")
 
@@ -108,17 +110,17 @@ def test_lookups_are_counted_without_the_text(core: Core, engine: Engine) -> Non
 def test_label_guide_navigation(core: Core) -> None:
     [groups] = core.handle(Incoming(USER, text="/labels"))
     datas = [b.data for b in groups.all_buttons()]
-    assert "g:organic" in datas and "lf" in datas
-    [group] = press(core, "g:good-practice")
-    assert group.edit and group.all_buttons()[0].data == "l:VIETGAP"
-    [entry] = press(core, "l:VIETGAP")
+    assert actions.ShowGroup("organic").pack() in datas and actions.NotFooled().pack() in datas
+    [group] = press(core, actions.ShowGroup("good-practice").pack())
+    assert group.edit and parse(group.all_buttons()[0].data) == actions.ShowLabel("VIETGAP")
+    [entry] = press(core, actions.ShowLabel("VIETGAP").pack())
     assert "không phải là hữu cơ" in plain(entry.text)
     [fooled] = press(core, "lf")
     assert "tự nhiên" in plain(fooled.text) and "FSC-N" in plain(fooled.text)
 
 
 def test_unconfirmed_label_facts_are_not_invented(core: Core) -> None:
-    [entry] = press(core, "l:RAINFOREST")
+    [entry] = press(core, actions.ShowLabel("RAINFOREST").pack())
     text = plain(entry.text)
     assert "Cách kiểm tra: chưa có thông tin xác nhận" in text
 
@@ -131,7 +133,7 @@ def test_label_codes_are_explained(core: Core) -> None:
 
 
 def test_language_choice_survives_a_restart(core: Core, engine: Engine, catalog: CatalogService) -> None:
-    [reply] = press(core, "lang:en")
+    [reply] = press(core, actions.SetLanguage("en").pack())
     assert reply.text == "Switched to English."
     fresh = make_core(engine, catalog)
     [text] = [plain(r.text) for r in fresh.handle(Incoming(USER, text="/help", language_code="vi"))]
@@ -173,7 +175,7 @@ def test_stores_by_area_and_by_location(core: Core) -> None:
 def test_where_to_buy_uses_the_last_location(core: Core) -> None:
     [reply] = core.handle(Incoming(USER, text="sua tuoi huu co"))
     [card] = press(core, reply.buttons[0][0].data)
-    where = next(b for b in card.all_buttons() if b.data.startswith("w:"))
+    where = next(b for b in card.all_buttons() if isinstance(parse(b.data), actions.WhereToBuy))
     [before] = press(core, where.data)
     assert "Gửi vị trí" in plain(before.text)
     core.handle(Incoming(USER, location=(21.0285, 105.8520)))
@@ -183,8 +185,8 @@ def test_where_to_buy_uses_the_last_location(core: Core) -> None:
 
 def test_tips_one_at_a_time(core: Core) -> None:
     [first] = core.handle(Incoming(USER, text="/tips"))
-    assert "1/" in plain(first.text) and first.buttons[0][0].data == "t:1"
-    [second] = press(core, "t:1")
+    assert "1/" in plain(first.text) and parse(first.buttons[0][0].data) == actions.NextTip(1)
+    [second] = press(core, actions.NextTip(1).pack())
     assert "2/" in plain(second.text) and second.edit
 
 
@@ -201,7 +203,7 @@ def test_catalog_text_cannot_inject_markup(engine: Engine, catalog: CatalogServi
         db.commit()
         pid = product.id
     core = make_core(engine, catalog)
-    [card] = core.handle(Incoming(USER, callback=f"p:{pid}"))
+    [card] = core.handle(Incoming(USER, callback=actions.ShowProduct(pid).pack()))
     assert "&lt;b&gt;Giả&lt;/b&gt; &amp; &lt;a href='x'&gt;bẫy&lt;/a&gt;" in card.text
 
 

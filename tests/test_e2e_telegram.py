@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 from sqlmodel import select
 
+from bot import actions
 from bot.config import Settings
 from bot.services import Services, build_services
 from catalog.db import session
@@ -77,7 +78,7 @@ async def test_polling_bot_answers_every_kind_of_update(server: FakeBotApi, serv
             b["callback_data"]
             for row in card["reply_markup"]["inline_keyboard"]
             for b in row
-            if b["callback_data"].startswith("w:")
+            if isinstance(actions.parse(b["callback_data"]), actions.WhereToBuy)
         )
         await server.push(tg.callback(where))
         await server.wait_for("answerCallbackQuery", 1)

@@ -12,6 +12,7 @@ from PIL import Image
 from sqlmodel import select
 from telegram import Update
 
+from bot import actions
 from bot.config import Settings
 from bot.services import Services, build_services
 from catalog.db import session
@@ -70,12 +71,14 @@ async def test_search_list_then_pick_then_page(bot) -> None:  # type: ignore[no-
     await feed(app, tg.text("sua tuoi huu co"))
     [listing] = state.sent("sendMessage")
     rows = listing["reply_markup"]["inline_keyboard"]
-    assert rows[0][0]["callback_data"].startswith("p:") and rows[-1][0]["callback_data"] == "m:5"
+    more = actions.MoreResults(5).pack()
+    assert isinstance(actions.parse(rows[0][0]["callback_data"]), actions.ShowProduct)
+    assert rows[-1][0]["callback_data"] == more
     await feed(app, tg.callback(rows[0][0]["callback_data"]))
     assert len(state.sent("answerCallbackQuery")) == 1
     card = state.sent("sendMessage")[-1]
     assert "<b>Nhãn và chứng nhận</b>" in card["text"] and "MAU-" in card["text"]
-    await feed(app, tg.callback("m:5"))
+    await feed(app, tg.callback(more))
     [edit] = state.sent("editMessageText")
     assert edit["message_id"] == 77 and edit["reply_markup"]["inline_keyboard"][0][0]["text"].startswith("6.")
 
@@ -231,7 +234,8 @@ async def test_admin_uploads_a_catalog_file_and_exports(admin_bot) -> None:  # t
     await feed(app, payload)
     summary = state.sent("sendMessage")[-1]
     assert "new.csv" in summary["text"]
-    assert summary["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith("ai:")
+    confirm_data = summary["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert isinstance(actions.parse(confirm_data), actions.ConfirmImport)
     await feed(app, tg.text("/export"))
     [doc] = state.sent("sendDocument")
     assert doc["caption"].startswith("Danh mục hiện tại")

@@ -8,6 +8,7 @@ import os
 import pytest
 from sqlmodel import SQLModel
 
+from bot import actions
 from bot.core import Incoming
 from bot.replies import plain
 from catalog.csvio import apply_catalog, export_csv, parse_catalog
@@ -36,7 +37,7 @@ def test_catalog_search_and_core_on_postgres() -> None:
         [card] = core.handle(Incoming(7, text="gao st25 hat ngoc"))
         assert "Gạo ST25" in plain(card.text)
         core.handle(Incoming(7, text="8935049500933"))
-        core.handle(Incoming(7, callback="lang:en"))
+        core.handle(Incoming(7, callback=actions.SetLanguage("en").pack()))
         core.usage.flush()
         from catalog import stats
 
