@@ -347,5 +347,47 @@ def webhook(
     run_webhook(loaded, url=url, listen=listen or loaded.webhook_listen, port=port or loaded.webhook_port)
 
 
+@app.command()
+def serve(
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes behind one port.")] = 1,
+    url: Annotated[
+        str | None, typer.Option(help="Public HTTPS base URL to register as the webhook (or WEBHOOK_URL).")
+    ] = None,
+    listen: Annotated[str | None, typer.Option(help="Listen address (or WEBHOOK_LISTEN).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (or WEBHOOK_PORT).")] = None,
+) -> None:
+    """Run the HTTP server: Telegram webhook (/telegram), /healthz and /metrics, N workers."""
+    import asyncio
+    import os
+    import tempfile
+
+    import uvicorn
+
+    from handlers.webhook import register_webhook
+
+    loaded = settings()
+    try:
+        loaded.token()
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if loaded.webhook_secret is None:
+        raise fail("serve needs WEBHOOK_SECRET (1-256 characters A-Z, a-z, 0-9, _ and -)")
+    url = url or loaded.webhook_url
+    if url:
+        asyncio.run(register_webhook(loaded, url))
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ecolabel-metrics-")
+    uvicorn.run(
+        "handlers.asgi:serve_app",
+        factory=True,
+        host=listen or loaded.webhook_listen,
+        port=port or loaded.webhook_port,
+        workers=workers,
+        log_level=loaded.log_level.lower(),
+        access_log=False,
+        timeout_graceful_shutdown=20,
+    )
+
+
 def main() -> None:
     app()

@@ -53,8 +53,12 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
+    updater: bool = True,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the bot. Services are built in post_init unless given (tests pass their own)."""
+    """Build the bot. Services are built in post_init unless given (tests pass their own).
+
+    ``updater=False`` for the ASGI server, which feeds webhook updates in itself.
+    """
     token = settings.token()
     builder = (
         Application.builder()
@@ -74,6 +78,8 @@ def build_application(
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     else:  # ample under Telegram's ~30 msg/s; httpcore polls every pooled connection per request
         builder = builder.connection_pool_size(16)
+    if not updater:
+        builder = builder.updater(None)
     app = builder.build()
     app.bot_data.settings = settings
     app.bot_data.services = services

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
@@ -19,6 +20,7 @@ from telegram.ext import (
 
 from bot.core import Incoming
 from bot.i18n import Messages
+from handlers import metrics
 from handlers.context import BotContext
 from handlers.send import send
 
@@ -39,11 +41,26 @@ def _incoming(update: Update, **fields: object) -> Incoming:
 
 async def _answer(update: Update, context: BotContext, incoming: Incoming) -> None:
     core = context.bot_data.ready.core
+    kind = _kind(incoming)
+    started = time.perf_counter()
     replies = await asyncio.to_thread(core.handle, incoming)
+    metrics.LATENCY.labels(kind).observe(time.perf_counter() - started)
     chat = update.effective_chat
     if chat is not None and replies:
         target = update.callback_query.message if update.callback_query else None
         await send(context.bot, chat.id, replies, edit_target=target)  # type: ignore[arg-type]
+        metrics.ANSWERS.labels(kind).inc()
+
+
+def _kind(incoming: Incoming) -> str:
+    """The latency histogram's label: what the core was asked to do."""
+    if incoming.image is not None:
+        return "scan"
+    if incoming.callback is not None:
+        return "button"
+    if incoming.text is not None:
+        return "search"
+    return "other"
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -126,6 +143,7 @@ async def on_inline(update: Update, context: BotContext) -> None:
         for card in cards[:INLINE_RESULTS]
     ]
     await query.answer(results, cache_time=300, is_personal=False)
+    metrics.ANSWERS.labels("inline").inc()
 
 
 async def on_other(update: Update, context: BotContext) -> None:
@@ -136,6 +154,7 @@ async def on_other(update: Update, context: BotContext) -> None:
 async def on_error(update: object, context: BotContext) -> None:
     """Log the update id and traceback (no message text, no token) and apologise to the user."""
     error = context.error
+    metrics.ERRORS.inc()
     update_id = update.update_id if isinstance(update, Update) else None
     trace = "".join(traceback.format_exception(error)) if error else ""
     log.error("error while handling update %s: %s", update_id, trace)

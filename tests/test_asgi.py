@@ -1,0 +1,147 @@
+"""The ASGI server, run by uvicorn on 127.0.0.1 against the fake Bot API: webhook, health, metrics."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.config import Settings
+from bot.services import Services, build_services
+from handlers.asgi import SECRET_HEADER, create_app, services_of
+from tests import telegram_fakes as tg
+from tests.fake_bot_api import FakeBotApi
+
+SECRET = "s3cret-token_1"
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeBotApi]:
+    fake = FakeBotApi()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def services(db_url: str) -> Services:
+    built = build_services(Settings(database_url=db_url, _env_file=None), seed=False)  # type: ignore[call-arg]
+    yield built
+    built.close()
+
+
+def settings_for(server: FakeBotApi, **extra: Any) -> Settings:
+    return Settings(
+        telegram_bot_token=tg.TOKEN,
+        telegram_api_base_url=server.base_url,  # type: ignore[call-arg]
+        telegram_file_base_url=server.file_url,
+        webhook_secret=SECRET,
+        _env_file=None,
+        **extra,
+    )
+
+
+@asynccontextmanager
+async def running(app: Starlette, port: int) -> AsyncIterator[str]:
+    """Serve ``app`` with uvicorn in this event loop; yields the base URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    srv = uvicorn.Server(config)
+    task = asyncio.create_task(srv.serve())
+    while not srv.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        await task
+
+
+async def test_webhook_answers_only_requests_with_the_secret(
+    server: FakeBotApi, services: Services, unused_tcp_port: int
+) -> None:
+    app = create_app(settings_for(server), services, rate_limit=False)
+    async with running(app, unused_tcp_port) as base, aiohttp.ClientSession() as http:
+        assert server.state.sent("setMyCommands")  # the bot's post-init ran
+        for headers in ({}, {SECRET_HEADER: "wrong"}):
+            async with http.post(f"{base}/telegram", json=tg.text("/help"), headers=headers) as bad:
+                assert bad.status == 403
+        async with http.post(f"{base}/telegram", data=b"{not json", headers={SECRET_HEADER: SECRET}) as bad:
+            assert bad.status == 400
+        async with http.post(
+            f"{base}/telegram", data=b"x" * (2 << 20), headers={SECRET_HEADER: SECRET}
+        ) as big:
+            assert big.status == 413
+        await asyncio.sleep(0.2)
+        assert not server.state.sent("sendMessage")
+
+        async with http.post(
+            f"{base}/telegram", json=tg.text("/help"), headers={SECRET_HEADER: SECRET}
+        ) as ok:
+            assert ok.status == 200
+        [msg] = await server.wait_for("sendMessage", 1)
+        assert "Cách dùng" in msg["text"]
+
+        async with http.post(
+            f"{base}/telegram", json=tg.text("gao st25 hat ngoc"), headers={SECRET_HEADER: SECRET}
+        ) as ok:
+            assert ok.status == 200
+        sent = await server.wait_for("sendMessage", 2)
+        assert "Gạo ST25" in sent[1]["text"]
+
+        async with http.get(f"{base}/metrics") as resp:
+            assert resp.status == 200
+            body = await resp.text()
+        assert 'ecolabel_updates_total{source="webhook"}' in body
+        assert "ecolabel_core_seconds_bucket" in body
+        assert 'ecolabel_answers_total{kind="search"}' in body
+
+
+async def test_healthz_says_whether_the_database_answers(db_url: str, tmp_path, unused_tcp_port: int) -> None:
+    settings = Settings(database_url=db_url, _env_file=None)  # type: ignore[call-arg]
+    built = build_services(settings, seed=False, scanner=False)
+    try:
+        app = create_app(settings, built, telegram=False)
+        async with running(app, unused_tcp_port) as base, aiohttp.ClientSession() as http:
+            async with http.get(f"{base}/healthz") as resp:
+                assert resp.status == 200
+                assert (await resp.json())["ok"] is True
+            (tmp_path / "test.db").unlink()  # the database goes away under the worker
+            (tmp_path / "test.db").mkdir()
+            built.engine.dispose()
+            async with http.get(f"{base}/healthz") as resp:
+                assert resp.status == 503
+                assert "unreachable" in (await resp.json())["database"]
+    finally:
+        built.close()
+
+
+async def test_other_parts_mount_their_routes_and_reach_the_services(
+    services: Services, unused_tcp_port: int
+) -> None:
+    async def count(request: Request) -> JSONResponse:
+        return JSONResponse({"products": services_of(request).catalog.product_count()})
+
+    settings = Settings(database_url="sqlite://", _env_file=None)  # type: ignore[call-arg]
+    app = create_app(settings, services, telegram=False, extra_routes=[Route("/api/v1/count", count)])
+    async with running(app, unused_tcp_port) as base, aiohttp.ClientSession() as http:
+        async with http.get(f"{base}/api/v1/count") as resp:
+            assert (await resp.json())["products"] == services.catalog.product_count() > 0
+        async with http.post(f"{base}/telegram", json=tg.text("/help")) as resp:
+            assert resp.status in (404, 405)  # no bot, no webhook route
+
+
+def test_the_webhook_needs_a_secret() -> None:
+    settings = Settings(telegram_bot_token=tg.TOKEN, _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="WEBHOOK_SECRET"):
+        create_app(settings)
