@@ -246,7 +246,7 @@ class AdminDesk:
             self._audit(user_id, "import cancelled", pending.name)
             return [Reply(t("admin.import_cancelled"), edit=True)]
         report = apply_catalog(self.engine, pending.parsed)
-        self.catalog.reload()
+        self.catalog.refresh()
         self._audit(user_id, "import", f"{pending.name}: +{report.products_added} ~{report.products_changed}")
         return [
             Reply(

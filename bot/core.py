@@ -127,6 +127,7 @@ class Core:
         allowed, warn = guard.check(msg.user_id)
         if not allowed:
             return [Reply(t("errors.rate_limited"))] if warn else []
+        self.catalog.refresh()  # another process may have changed the catalog
         if msg.callback is not None:
             return self._callback(msg, t)
         if msg.image_size is not None and msg.image_size > self.max_image_bytes:
@@ -154,6 +155,7 @@ class Core:
         allowed, _ = self.guard.check(user_id)
         if not allowed:
             return []
+        self.catalog.refresh()
         hits = self.catalog.search(query, limit=MAX_RESULTS)
         cards = self.catalog.cards([h.product_id for h in hits])
         self.usage.record(user_id, "inline", bool(cards), locale, product_id=cards[0].id if cards else None)

@@ -81,7 +81,7 @@ def card_text(t: Messages, card: ProductCard, extra: str = "") -> str:
         lines.append(f"<b>{t('card.labels')}</b>")
         lines.extend(cert_block(t, c) for c in card.certs)
         if not card.any_valid:
-            lines.append(t("card.none_valid"))
+            lines.append(t("card.none_confirmed" if card.any_unknown else "card.none_valid"))
     else:
         lines.append(t("card.no_labels"))
     sources = sorted({(c.source, c.source_date or date.min) for c in card.certs if c.source})

@@ -77,4 +77,9 @@ class ProductCard:
 
     @property
     def any_valid(self) -> bool:
-        return any(c.validity in (Validity.VALID, Validity.EXPIRING, Validity.UNKNOWN) for c in self.certs)
+        """A certificate confirmed valid today; an unknown expiry date confirms nothing."""
+        return any(c.validity in (Validity.VALID, Validity.EXPIRING) for c in self.certs)
+
+    @property
+    def any_unknown(self) -> bool:
+        return any(c.validity is Validity.UNKNOWN for c in self.certs)

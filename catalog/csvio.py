@@ -23,6 +23,7 @@ from catalog import gtin as gtins
 from catalog.db import assign, chunks, session
 from catalog.models import Certification, Product
 from catalog.text import fold
+from catalog.version import bump as bump_version
 
 COLUMNS = [
     "gtin",
@@ -416,6 +417,8 @@ def apply_catalog(
         if dry_run:
             db.rollback()
         else:
+            if report.changed_anything:
+                bump_version(db)
             db.commit()
     return report
 

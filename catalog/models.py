@@ -154,3 +154,11 @@ class AdminAction(SQLModel, table=True):
     user_id: int
     action: str = Field(max_length=32)
     detail: str = ""
+
+
+class CatalogState(SQLModel, table=True):
+    """One row: a counter bumped in the same transaction as every catalog write, so each
+    bot process can tell cheaply that its search index and cards are out of date."""
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0

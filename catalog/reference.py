@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from catalog.db import assign, session
 from catalog.models import LabelScheme
+from catalog.version import bump as bump_version
 
 
 def data_dir() -> Path:
@@ -63,5 +64,7 @@ def sync_labels(engine: Engine, path: Path | None = None) -> int:
                 changed += 1
             elif assign(scheme, values):
                 changed += 1
+        if changed:
+            bump_version(db)
         db.commit()
     return changed

@@ -20,6 +20,7 @@ from catalog.db import init_db, session
 from catalog.models import Certification, LabelScheme, Product
 from catalog.reference import Category, categories, sync_labels
 from catalog.search import Hit, SearchDoc, SearchIndex
+from catalog.version import current as current_version
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 CARD_CACHE = 20_000
@@ -41,17 +42,40 @@ class CatalogService:
         self._index = SearchIndex([])
         self._cards: OrderedDict[int, ProductCard] = OrderedDict()
         self._cards_day: date | None = None
+        self._reload_lock = threading.RLock()
+        self.version = -1
         self.reload()
 
     # -- building ---------------------------------------------------------------------------
     def reload(self) -> None:
-        """Re-read labels and rebuild the search index from the database."""
-        with session(self.engine) as db:
-            labels = {s.code: s for s in db.exec(select(LabelScheme))}
-            index = SearchIndex(self._docs(db, labels))
-        with self._lock:
-            self._labels, self._index = labels, index
-            self._cards.clear()
+        """Re-read labels and rebuild the search index from the database.
+
+        The version is read first: a write that lands while the index is built makes the
+        next ``refresh`` reload again rather than be missed.
+        """
+        with self._reload_lock:
+            version = current_version(self.engine)
+            with session(self.engine) as db:
+                labels = {s.code: s for s in db.exec(select(LabelScheme))}
+                index = SearchIndex(self._docs(db, labels))
+            with self._lock:
+                self._labels, self._index = labels, index
+                self._cards.clear()
+                self.version = version
+
+    def refresh(self) -> bool:
+        """Reload when another process (or thread) changed the catalog; True when it did.
+
+        Called before every answer, so a certificate changed by the CLI shows on the next
+        message. Threads that find the index stale wait for one reload, not one each.
+        """
+        if current_version(self.engine) == self.version:
+            return False
+        with self._reload_lock:
+            if current_version(self.engine) == self.version:
+                return False
+            self.reload()  # re-entrant: see the RLock below
+        return True
 
     def _docs(self, db, labels: dict[str, LabelScheme]) -> Iterator[SearchDoc]:  # type: ignore[no-untyped-def]
         cats = categories()
