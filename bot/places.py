@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from bot import render
 from bot.i18n import Messages
 from bot.replies import Reply, Venue
-from catalog.stores import StoreHit
+from catalog.service import CatalogService
+from catalog.shoppers import ShopperStore
+from catalog.stores import StoreDirectory, StoreHit
 
 SHOWN = 8
 
@@ -64,3 +67,41 @@ def where_to_buy(t: Messages, product_name: str, hits: list[StoreHit], located: 
     if not located:
         lines.append(t("stores.where_hint"))
     return Reply("\n".join(lines), venue=venue(hits[0]) if located else None)
+
+
+class Places:
+    """Store answers that need the catalog or the user's last shared location."""
+
+    def __init__(self, stores: StoreDirectory, shoppers: ShopperStore, catalog: CatalogService) -> None:
+        self.stores = stores
+        self.shoppers = shoppers
+        self.catalog = catalog
+
+    def start(self, user_id: int, t: Messages) -> Reply:
+        near = self._last_location(user_id)
+        return nearest(t, self.stores.nearest(*near, limit=5)) if near else Reply(t("stores.intro"))
+
+    def located(self, user_id: int, t: Messages, lat: float, lon: float) -> Reply:
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return Reply(t("errors.unsupported"))
+        self.shoppers.set_location(user_id, lat, lon)
+        return nearest(t, self.stores.nearest(lat, lon, limit=5))
+
+    def area(self, t: Messages, text: str) -> Reply | None:
+        """Stores in a district or ward the text names ("cua hang o cau giay"), else None."""
+        area = self.stores.area_query(text)
+        return in_area(t, *self.stores.in_area(area)) if area else None
+
+    def where(self, user_id: int, t: Messages, product_id: int) -> Reply:
+        card = self.catalog.card(product_id)
+        if card is None:
+            return Reply(t("errors.button_expired"))
+        near = self._last_location(user_id)
+        hits = self.stores.carrying(product_id, near=near, limit=5)
+        return where_to_buy(t, render.product_name(card.product, t.locale), hits, near is not None)
+
+    def _last_location(self, user_id: int) -> tuple[float, float] | None:
+        shopper = self.shoppers.get(user_id)
+        if shopper and shopper.last_lat is not None and shopper.last_lon is not None:
+            return shopper.last_lat, shopper.last_lon
+        return None

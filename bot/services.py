@@ -11,6 +11,7 @@ from sqlmodel import func, select
 from bot.admin import AdminDesk
 from bot.config import Settings
 from bot.core import Core
+from bot.guard import FloodGuard
 from catalog.csvio import apply_catalog, read_catalog_file
 from catalog.db import make_engine, session
 from catalog.models import LabelScheme, Product, Retailer
@@ -20,6 +21,7 @@ from catalog.scanner import Scanner
 from catalog.service import CatalogService, prepare_database
 from catalog.shoppers import ShopperStore
 from catalog.stores import StoreDirectory, sync_stores
+from catalog.subscriptions import Subscriptions
 from catalog.tips import TipBook
 from catalog.usage import UsageLog
 
@@ -65,6 +67,34 @@ def seed_if_empty(engine: Engine) -> None:
         sync_stores(engine)
 
 
+def build_core(
+    engine: Engine,
+    catalog: CatalogService,
+    settings: Settings,
+    *,
+    scanner: Scanner | None = None,
+    guard: FloodGuard | None = None,
+    photo_guard: FloodGuard | None = None,
+    stores: StoreDirectory | None = None,
+) -> Core:
+    """The composition root: every collaborator of the core, built once."""
+    reports = ReportBook(engine)
+    return Core(
+        catalog=catalog,
+        shoppers=ShopperStore(engine),
+        usage=UsageLog(engine, catalog.today),
+        stores=stores or StoreDirectory(engine),
+        tips=TipBook(),
+        reports=reports,
+        subscriptions=Subscriptions(engine),
+        admin=AdminDesk(engine, catalog, reports, settings.admin_ids),
+        guard=guard or FloodGuard(capacity=20, per_second=2),
+        photo_guard=photo_guard or FloodGuard(capacity=4, per_second=0.2),
+        scanner=scanner,
+        max_image_bytes=settings.max_photo_bytes,
+    )
+
+
 def build_services(settings: Settings, seed: bool = True, scanner: bool = True) -> Services:
     engine = make_engine(settings.database_url)
     prepare_database(engine)
@@ -72,16 +102,11 @@ def build_services(settings: Settings, seed: bool = True, scanner: bool = True) 
         seed_if_empty(engine)
     catalog = CatalogService(engine)
     stores = StoreDirectory(engine)
-    shoppers = ShopperStore(engine)
-    admin = AdminDesk(engine, catalog, ReportBook(engine), settings.admin_ids)
-    core = Core(
+    core = build_core(
+        engine,
         catalog,
-        shoppers,
-        UsageLog(engine, catalog.today),
-        stores,
-        TipBook(),
+        settings,
         scanner=Scanner(budget_seconds=settings.scan_seconds) if scanner else None,
-        max_image_bytes=settings.max_photo_bytes,
-        admin=admin,
+        stores=stores,
     )
     return Services(settings, engine, catalog, stores, core)

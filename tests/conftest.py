@@ -5,19 +5,18 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.config import Settings
 from bot.core import Core
 from bot.guard import FloodGuard
+from bot.services import build_core
 from catalog.db import make_engine
 from catalog.scanner import Scanner
 from catalog.service import CatalogService, prepare_database
-from catalog.shoppers import ShopperStore
-from catalog.stores import StoreDirectory
-from catalog.tips import TipBook
-from catalog.usage import UsageLog
 
 TODAY = date(2026, 11, 25)
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,16 +64,12 @@ def catalog(engine: Engine) -> CatalogService:
     return CatalogService(engine, today=lambda: TODAY)
 
 
-def make_core(engine: Engine, catalog: CatalogService, **kwargs: object) -> Core:
-    return Core(
-        catalog,
-        ShopperStore(engine),
-        UsageLog(engine, lambda: TODAY),
-        StoreDirectory(engine),
-        TipBook(),
-        scanner=Scanner(),
-        **kwargs,
-    )  # type: ignore[arg-type]
+def make_core(
+    engine: Engine, catalog: CatalogService, admin_ids: frozenset[int] = frozenset(), **kwargs: Any
+) -> Core:
+    """The core as the bot builds it, with a scanner; ``catalog`` fixes today's date."""
+    settings = Settings(_env_file=None, admin_ids=admin_ids)  # type: ignore[call-arg]
+    return build_core(engine, catalog, settings, scanner=Scanner(), **kwargs)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot import actions
-from bot.admin import AdminDesk
 from bot.core import Core, Incoming
 from bot.guard import FloodGuard
 from bot.replies import Reply, plain
@@ -28,9 +27,12 @@ SHOPPER = 42
 
 @pytest.fixture
 def core(engine: Engine, catalog: CatalogService) -> Core:
-    desk = AdminDesk(engine, catalog, ReportBook(engine), frozenset({ADMIN}))
     return make_core(
-        engine, catalog, admin=desk, guard=FloodGuard(1000, 100), photo_guard=FloodGuard(1000, 100)
+        engine,
+        catalog,
+        admin_ids=frozenset({ADMIN}),
+        guard=FloodGuard(1000, 100),
+        photo_guard=FloodGuard(1000, 100),
     )
 
 

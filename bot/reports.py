@@ -1,0 +1,94 @@
+"""Shopper reports: a barcode the catalog lacks (with an optional photo), or a wrong label.
+
+A report can take two messages (the button, then a photo or a reason); what each user is
+in the middle of is kept here for ``AWAIT_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from bot import actions
+from bot.i18n import Messages
+from bot.replies import Button, Reply
+from catalog.reports import ReportBook
+from catalog.service import CatalogService
+
+AWAIT_SECONDS = 10 * 60
+
+
+class ShopperReports:
+    def __init__(self, reports: ReportBook, catalog: CatalogService) -> None:
+        self.reports = reports
+        self.catalog = catalog
+        self._awaiting: dict[int, tuple[str, int, float]] = {}  # user -> (what, id, until)
+        self._lock = threading.Lock()  # the core runs in several worker threads
+
+    def awaited(self, user_id: int, what: str) -> int | None:
+        """The report step ("photo", "reason") this user is in, if it has not timed out."""
+        with self._lock:
+            entry = self._awaiting.get(user_id)
+            if entry is None or entry[0] != what:
+                return None
+            if time.monotonic() > entry[2]:
+                self._awaiting.pop(user_id, None)
+                return None
+            return entry[1]
+
+    def cancel(self, user_id: int, t: Messages) -> Reply:
+        self._forget(user_id)
+        return Reply(t("report.cancelled"))
+
+    def missing(self, user_id: int, chat_id: int, t: Messages, gtin: str) -> list[Reply]:
+        """A barcode the catalog does not know; a photo of the pack may follow."""
+        if not self.reports.can_report(user_id):
+            return [Reply(t("report.too_many"))]
+        report = self.reports.open("missing", user_id, chat_id, gtin=gtin)
+        assert report.id is not None
+        self._await(user_id, "photo", report.id)
+        return [_thanks(t, report.id, photo=True)]
+
+    def ask_reason(self, user_id: int, t: Messages, product_id: int) -> list[Reply]:
+        """A wrong label on a card: ask what is wrong; the next text is the reason."""
+        if self.catalog.card(product_id) is None:
+            return [Reply(t("errors.button_expired"))]
+        self._await(user_id, "reason", product_id)
+        return [Reply(t("report.ask_reason"))]
+
+    def wrong_label(
+        self, user_id: int, chat_id: int, t: Messages, product_id: int, reason: str
+    ) -> list[Reply]:
+        self._forget(user_id)
+        if not self.reports.can_report(user_id):
+            return [Reply(t("report.too_many"))]
+        report = self.reports.open("label", user_id, chat_id, product_id=product_id, text=reason)
+        assert report.id is not None
+        return [_thanks(t, report.id, photo=False)]
+
+    def add_photo(self, user_id: int, t: Messages, photo_ref: str) -> list[Reply] | None:
+        """Attach a photo to the report waiting for one; None when no report waits."""
+        report_id = self.awaited(user_id, "photo")
+        if report_id is None:
+            return None
+        self._forget(user_id)
+        if self.reports.update(report_id, user_id=user_id, photo_ref=photo_ref):
+            return [Reply(t("report.photo_added", id=report_id))]
+        return None
+
+    def notify_me(self, user_id: int, t: Messages, report_id: int) -> list[Reply]:
+        done = self.reports.update(report_id, user_id=user_id, notify=True)
+        return [Reply(t("report.notify_on", id=report_id) if done else t("errors.button_expired"))]
+
+    def _await(self, user_id: int, what: str, ref: int) -> None:
+        with self._lock:
+            self._awaiting[user_id] = (what, ref, time.monotonic() + AWAIT_SECONDS)
+
+    def _forget(self, user_id: int) -> None:
+        with self._lock:
+            self._awaiting.pop(user_id, None)
+
+
+def _thanks(t: Messages, report_id: int, photo: bool) -> Reply:
+    text = t("report.thanks", id=report_id) + ("\n" + t("report.thanks_photo") if photo else "")
+    return Reply(text, buttons=((Button(t("report.btn_notify"), actions.NotifyMe(report_id).pack()),),))
