@@ -132,6 +132,7 @@ def label_entry(t: Messages, scheme: LabelScheme) -> str:
         if field == "not" and not value:
             continue
         lines.append(f"<b>{t(key)}:</b> {esc(value) if value else '<i>' + unknown + '</i>'}")
-    if scheme.source:
-        lines.append(f"<b>{t('labels.source')}:</b> {esc(scheme.source)}")
+    source = local(scheme, "source", t.locale)
+    if source:
+        lines.append(f"<b>{t('labels.source')}:</b> {esc(source)}")
     return "\n".join(lines)

@@ -17,6 +17,9 @@ class LabelScheme(SQLModel, table=True):
 
     code: str = Field(primary_key=True, max_length=32)
     kind: str = Field(max_length=24)  # eco-label, organic, energy, good-practice, forest, ...
+    # The department's ranking of how much the label says (5: third-party organic or ecolabel,
+    # 3: good practice, 1: declared only); greener alternatives are ordered by it.
+    strength: int = 3
     name_vi: str
     name_en: str
     issuer_vi: str = ""
@@ -31,7 +34,8 @@ class LabelScheme(SQLModel, table=True):
     verify_en: str = ""
     validity_vi: str = ""
     validity_en: str = ""
-    source: str = ""
+    source_vi: str = ""
+    source_en: str = ""
 
 
 class Product(SQLModel, table=True):
@@ -91,30 +95,59 @@ class RetailerProduct(SQLModel, table=True):
 
 
 class Shopper(SQLModel, table=True):
-    """What the bot remembers about a chat user: language and last shared location."""
+    """What the bot remembers about a chat user: language, last shared location (and when it
+    was shared, since it expires) and which tip they read last."""
 
     user_id: int = Field(primary_key=True)
     locale: str | None = Field(default=None, max_length=8)
     last_lat: float | None = None
     last_lon: float | None = None
+    located_at: datetime | None = None
+    next_tip: int = 0
     created_at: datetime = Field(default_factory=_utcnow)
+
+
+class Viewed(SQLModel, table=True):
+    """A product card a shopper opened (their /history); one row per product, latest time kept."""
+
+    user_id: int = Field(primary_key=True)
+    product_id: int = Field(foreign_key="product.id", primary_key=True, ondelete="CASCADE")
+    at: datetime = Field(default_factory=_utcnow, index=True)
+
+
+class Favourite(SQLModel, table=True):
+    """A product a shopper starred (their /saved list)."""
+
+    user_id: int = Field(primary_key=True)
+    product_id: int = Field(foreign_key="product.id", primary_key=True, ondelete="CASCADE")
+    at: datetime = Field(default_factory=_utcnow)
 
 
 class Lookup(SQLModel, table=True):
     """One lookup, counted for the department's report. No message text is kept.
 
     ``gtin`` is kept only for barcodes that were not found: the department's to-do list.
+    ``user_id`` is set to None once the row is older than the retention (see catalog.privacy);
+    the day's distinct users are kept in ``UsageDay`` first.
     """
 
     id: int | None = Field(default=None, primary_key=True)
     day: date = Field(index=True)
-    user_id: int = Field(index=True)
+    user_id: int | None = Field(default=None, index=True)
     kind: str = Field(max_length=12)  # name, barcode, photo, inline
     found: bool
     product_id: int | None = None
     label_code: str | None = Field(default=None, max_length=32)
     gtin: str | None = Field(default=None, max_length=14, index=True)
     locale: str = Field(default="vi", max_length=8)
+
+
+class UsageDay(SQLModel, table=True):
+    """Distinct users of one day, kept when the day's lookups lose their user ids."""
+
+    day: date = Field(primary_key=True)
+    users: int = 0
+    new_users: int = 0
 
 
 class Subscription(SQLModel, table=True):

@@ -57,7 +57,8 @@ def sync_labels(engine: Engine, path: Path | None = None) -> int:
     with session(engine) as db:
         existing = {s.code: s for s in db.exec(select(LabelScheme))}
         for row in read_label_rows(path):
-            values = {k: (v or "").strip() for k, v in row.items() if k in fields}
+            values: dict[str, object] = {k: (v or "").strip() for k, v in row.items() if k in fields}
+            values["strength"] = int(str(values.get("strength") or 3))  # compared with the stored int
             scheme = existing.get(values["code"])
             if scheme is None:
                 db.add(LabelScheme(**values))

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from catalog.db import session
-from catalog.models import Certification, Lookup, Product, Report
+from catalog.models import Certification, Lookup, Product, Report, UsageDay
 
 TOP = 10
 
@@ -56,9 +56,13 @@ def compute(engine: Engine, start: date, end: date) -> Stats:
         stats.tips_sent = len(rows) - len(lookups)
         stats.lookups = len(lookups)
         stats.found = sum(1 for r in lookups if r[3])
-        users = {r[1] for r in rows}
+        users = {r[1] for r in rows if r[1] is not None}
         stats.users = len(users)
         stats.new_users = sum(1 for u in users if start <= first_seen[u] <= end)
+        # days whose lookups lost their user ids (privacy retention) count from their day totals
+        for past in db.exec(select(UsageDay).where(UsageDay.day >= start, UsageDay.day <= end)):
+            stats.users += past.users
+            stats.new_users += past.new_users
         stats.by_kind = dict(Counter(r[2] for r in lookups).most_common())
         days: dict[date, list[int]] = {}
         for r in lookups:

@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from catalog.db import session
+from catalog.db import chunks, session
 from catalog.models import Product, Retailer, RetailerProduct
 from catalog.reference import data_dir
 from catalog.text import fold
@@ -21,6 +21,8 @@ from catalog.text import fold
 EARTH_RADIUS_M = 6_371_000.0
 # Hà Nội's administrative bounds, roughly (for validating coordinates).
 HANOI_BOUNDS = (20.53, 21.39, 105.28, 106.03)  # lat min, lat max, lon min, lon max
+# Where distances to partner stores still make sense: the city and about 25 km around it.
+SERVED_MARGIN = 0.25
 _PLACE_NOUNS = r"(?:cua hang|cho|sieu thi|noi ban|stores?|shops?|markets?|supermarkets?)"
 # "cua hang o cau giay", "stores in tay ho": a place noun and a preposition, so any place is meant
 _AREA_ASKED = re.compile(rf"^{_PLACE_NOUNS} (?:o|tai|gan|quanh|khu|in|at|near|around) (.+)$")
@@ -40,6 +42,13 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def in_hanoi(lat: float, lon: float) -> bool:
     lat_min, lat_max, lon_min, lon_max = HANOI_BOUNDS
     return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
+
+
+def near_hanoi(lat: float, lon: float) -> bool:
+    """Inside a generous box around Hà Nội (the partner stores are all in the city)."""
+    lat_min, lat_max, lon_min, lon_max = HANOI_BOUNDS
+    m = SERVED_MARGIN
+    return lat_min - m <= lat <= lat_max + m and lon_min - m <= lon <= lon_max + m
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +144,36 @@ class StoreDirectory:
             StoreHit(r) for r in self._stores if key in (fold(r.district), _AREA_WORDS.sub("", fold(r.ward)))
         ]
         return area, found
+
+    def carriers(
+        self, product_ids: list[int], near: tuple[float, float] | None = None
+    ) -> dict[int, list[StoreHit]]:
+        """Stores selling each of ``product_ids`` (nearest first when ``near`` is given)."""
+        if not product_ids:
+            return {}
+        by_id = {r.id: r for r in self._stores}
+        found: dict[int, list[StoreHit]] = {}
+        with session(self.engine) as db:
+            for part in chunks(list(dict.fromkeys(product_ids))):
+                for rid, pid in db.exec(
+                    select(RetailerProduct.retailer_id, RetailerProduct.product_id).where(
+                        RetailerProduct.product_id.in_(part)  # type: ignore[attr-defined]
+                    )
+                ):
+                    store = by_id.get(rid)
+                    if store is not None:
+                        dist = distance_m(near[0], near[1], store.lat, store.lon) if near else None
+                        found.setdefault(pid, []).append(StoreHit(store, dist))
+        for hits in found.values():
+            hits.sort(key=lambda h: (h.distance_m or 0.0, h.retailer.id or 0))
+        return found
+
+    def by_area(self) -> list[tuple[str, list[Retailer]]]:
+        """All stores grouped by district (the area names people use), districts A–Z."""
+        groups: dict[str, list[Retailer]] = {}
+        for r in self._stores:
+            groups.setdefault(r.district or r.ward, []).append(r)
+        return sorted(groups.items(), key=lambda item: fold(item[0]))
 
     def carrying(
         self, product_id: int, near: tuple[float, float] | None = None, limit: int = 5

@@ -27,8 +27,10 @@ def test_every_label_used_by_the_catalog_exists() -> None:
 
 def test_labels_have_names_and_meanings_in_both_languages() -> None:
     for r in rows("labels.csv"):
-        for field in ("name_vi", "name_en", "issuer_vi", "issuer_en", "meaning_vi", "meaning_en", "source"):
-            assert r[field].strip(), (r["code"], field)
+        for name in ("name", "issuer", "meaning", "source"):
+            for field in (f"{name}_vi", f"{name}_en"):
+                assert r[field].strip(), (r["code"], field)
+        assert 1 <= int(r["strength"]) <= 5, r["code"]
         assert bool(r["verify_vi"]) == bool(r["verify_en"]) and bool(r["looks_vi"]) == bool(r["looks_en"])
 
 
