@@ -135,9 +135,9 @@ def import_(
     replace: Annotated[bool, typer.Option("--replace", help="Remove products not in the file.")] = False,
 ) -> None:
     """Validate a catalog CSV and write it in one transaction (all or nothing)."""
-    from bot.services import build_services, known_label_codes
+    from bot.services import build_services
     from catalog.csvio import CatalogFileError, CatalogValidationError, apply_catalog, read_catalog_file
-    from catalog.reference import categories
+    from catalog.reference import categories, known_label_codes
 
     services = build_services(settings(), seed=False, scanner=False)
     try:
@@ -284,31 +284,25 @@ def stats(
     ] = None,
 ) -> None:
     """Usage figures for the six-monthly report."""
-    from datetime import date, timedelta
-
+    from bot.admin import figures as admin_figures
     from bot.i18n import Messages
     from bot.replies import plain
     from bot.services import build_services
     from catalog import stats as figures
 
     services = build_services(settings(), seed=False, scanner=False)
-    today = services.catalog.today()
     try:
-        first = date.fromisoformat(start) if start else today - timedelta(days=29)
-        last = date.fromisoformat(end) if end else today
+        first, last = figures.period(services.catalog.today(), start, end)
     except ValueError:
         raise fail("--from and --to take dates as YYYY-MM-DD") from None
-    result = figures.compute(services.engine, min(first, last), max(first, last))
+    result = figures.compute(services.engine, first, last)
+    t = Messages("vi")
     if as_csv:
         sys.stdout.write(figures.to_csv(result))
     else:
-        typer.echo(plain(services.core.admin.stats_text(Messages("vi"), result)))
+        typer.echo(plain(admin_figures.stats_text(t, result, services.catalog.labels())))
     if chart:
-        t = Messages("vi")
-        title = f"{result.start} – {result.end}"
-        chart.write_bytes(
-            figures.chart_png(result, title, t("admin.chart_lookups"), t("admin.chart_hit_rate"))
-        )
+        chart.write_bytes(admin_figures.chart(t, result))
         typer.echo(f"chart written to {chart}", err=True)
 
 

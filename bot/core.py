@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot import actions, guide, menu
-from bot.admin import AdminDesk
+from bot.admin import ADMIN_COMMANDS, AdminDesk
 from bot.guard import FloodGuard
 from bot.i18n import LOCALES, Messages, pick_locale
 from bot.incoming import Incoming
@@ -38,7 +38,6 @@ __all__ = ["ADMIN_COMMANDS", "Core", "Incoming", "InlineCard"]
 
 log = logging.getLogger(__name__)
 
-ADMIN_COMMANDS = ("admin", "export", "reports", "stats")
 ButtonHandler = Callable[[Incoming, Messages, Any], list[Reply]]
 
 
@@ -203,8 +202,12 @@ class Core:
             actions.ReportMissing: lambda msg, t, a: reports.missing(msg.user_id, msg.chat, t, a.gtin),
             actions.ReportLabel: lambda msg, t, a: reports.ask_reason(msg.user_id, t, a.product_id),
             actions.NotifyMe: lambda msg, t, a: reports.notify_me(msg.user_id, t, a.report_id),
-            actions.ResolveReport: lambda msg, t, a: self._close_report(msg, t, a.report_id, resolve=True),
-            actions.DismissReport: lambda msg, t, a: self._close_report(msg, t, a.report_id, resolve=False),
+            actions.ResolveReport: lambda msg, t, a: self.admin.close_report(
+                msg.user_id, t, a.report_id, True
+            ),
+            actions.DismissReport: lambda msg, t, a: self.admin.close_report(
+                msg.user_id, t, a.report_id, False
+            ),
             actions.ConfirmImport: lambda msg, t, a: self.admin.confirm(msg.user_id, t, a.token, apply=True),
             actions.CancelImport: lambda msg, t, a: self.admin.confirm(msg.user_id, t, a.token, apply=False),
         }
@@ -215,8 +218,3 @@ class Core:
             log.info("ignored malformed callback data from user %s", msg.user_id)
             return [Reply(t("errors.button_expired"))]
         return self._buttons[type(action)](msg, t, action)
-
-    def _close_report(self, msg: Incoming, t: Messages, report_id: int, resolve: bool) -> list[Reply]:
-        report = self.reports.get(report_id)
-        reporter = self.locale_for(report.user_id, None) if report else "vi"
-        return self.admin.close_report(msg.user_id, t, report_id, resolve, reporter)

@@ -14,8 +14,8 @@ from bot.core import Core
 from bot.guard import FloodGuard
 from catalog.csvio import apply_catalog, read_catalog_file
 from catalog.db import make_engine, session
-from catalog.models import LabelScheme, Product, Retailer
-from catalog.reference import categories, data_dir
+from catalog.models import Product, Retailer
+from catalog.reference import categories, data_dir, known_label_codes
 from catalog.reports import ReportBook
 from catalog.scanner import Scanner
 from catalog.service import CatalogService, prepare_database
@@ -48,11 +48,6 @@ class Services:
         self.engine.dispose()
 
 
-def known_label_codes(engine: Engine) -> list[str]:
-    with session(engine) as db:
-        return list(db.exec(select(LabelScheme.code)))
-
-
 def seed_if_empty(engine: Engine) -> None:
     """Load the bundled sample catalog and partner stores into an empty database."""
     with session(engine) as db:
@@ -79,15 +74,16 @@ def build_core(
 ) -> Core:
     """The composition root: every collaborator of the core, built once."""
     reports = ReportBook(engine)
+    shoppers = ShopperStore(engine)
     return Core(
         catalog=catalog,
-        shoppers=ShopperStore(engine),
+        shoppers=shoppers,
         usage=UsageLog(engine, catalog.today),
         stores=stores or StoreDirectory(engine),
         tips=TipBook(),
         reports=reports,
         subscriptions=Subscriptions(engine),
-        admin=AdminDesk(engine, catalog, reports, settings.admin_ids),
+        admin=AdminDesk(engine, catalog, reports, shoppers, settings.admin_ids),
         guard=guard or FloodGuard(capacity=20, per_second=2),
         photo_guard=photo_guard or FloodGuard(capacity=4, per_second=0.2),
         scanner=scanner,

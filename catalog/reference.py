@@ -44,6 +44,12 @@ def categories() -> dict[str, Category]:
         return {row["code"]: Category(**row) for row in csv.DictReader(fh)}
 
 
+def known_label_codes(engine: Engine) -> list[str]:
+    """Codes of the label schemes in the database (what a catalog row may name)."""
+    with session(engine) as db:
+        return list(db.exec(select(LabelScheme.code)))
+
+
 def read_label_rows(path: Path | None = None) -> list[dict[str, str]]:
     """Rows of data/labels.csv as dicts."""
     with open(path or data_dir() / "labels.csv", encoding="utf-8", newline="") as fh:

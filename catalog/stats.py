@@ -15,6 +15,7 @@ from catalog.db import session
 from catalog.models import Certification, Lookup, Product, Report, UsageDay
 
 TOP = 10
+DEFAULT_DAYS = 30
 
 
 @dataclass
@@ -37,6 +38,16 @@ class Stats:
     @property
     def hit_rate(self) -> float:
         return self.found / self.lookups if self.lookups else 0.0
+
+
+def period(today: date, first: str | None = None, last: str | None = None) -> tuple[date, date]:
+    """The days a report covers, from YYYY-MM-DD texts: by default the 30 days up to today.
+
+    Dates given in the wrong order are swapped. Raises ValueError for a text that is not a date.
+    """
+    start = date.fromisoformat(first) if first else today - timedelta(days=DEFAULT_DAYS - 1)
+    end = date.fromisoformat(last) if last else today
+    return min(start, end), max(start, end)
 
 
 def compute(engine: Engine, start: date, end: date) -> Stats:

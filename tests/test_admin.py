@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -11,6 +11,7 @@ from sqlmodel import select
 from bot import actions
 from bot.core import Core, Incoming
 from bot.guard import FloodGuard
+from bot.i18n import Messages
 from bot.replies import Reply, plain
 from catalog import csvio
 from catalog import stats as figures
@@ -171,3 +172,33 @@ def test_stats_on_a_known_set_of_lookups(core: Core, engine: Engine) -> None:
     assert "date,count" not in figures.to_csv(s) and "top_missing_barcode,8935049500933,2" in figures.to_csv(
         s
     )
+
+
+def test_closing_a_report_twice_says_it_is_not_open(core: Core, engine: Engine) -> None:
+    report = ReportBook(engine).open("missing", SHOPPER, SHOPPER, gtin="8935049500933")
+    resolve = actions.ResolveReport(report.id).pack()  # type: ignore[arg-type]
+    [closed, _row] = say(core, ADMIN, callback=resolve)
+    assert closed.text == Messages("vi")("admin.resolved", id=report.id)
+    [again] = say(core, ADMIN, callback=resolve)
+    assert again.text == Messages("vi")("admin.report_closed", id=report.id)
+    [missing] = say(core, ADMIN, callback=actions.DismissReport(999_999).pack())
+    assert missing.text == Messages("vi")("admin.report_closed", id=999_999)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), (TODAY - timedelta(days=29), TODAY)),
+        (("2026-01-01",), (date(2026, 1, 1), TODAY)),
+        (("2026-03-31", "2026-01-01"), (date(2026, 1, 1), date(2026, 3, 31))),
+    ],
+)
+def test_stats_period_defaults_to_thirty_days_and_orders_the_dates(
+    args: tuple[str, ...], expected: tuple[date, date]
+) -> None:
+    assert figures.period(TODAY, *args) == expected
+
+
+def test_stats_period_refuses_a_text_that_is_not_a_date() -> None:
+    with pytest.raises(ValueError):
+        figures.period(TODAY, "yesterday")

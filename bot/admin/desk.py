@@ -1,0 +1,142 @@
+"""The officers' desk: admin commands, catalog upload with confirmation, report triage."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from bot import actions
+from bot.admin import figures
+from bot.admin.audit import audit
+from bot.admin.triage import ReportTriage
+from bot.admin.uploads import PendingUploads
+from bot.i18n import Messages
+from bot.render import esc
+from bot.replies import Attachment, Button, Reply
+from catalog import stats
+from catalog.csvio import (
+    MAX_FILE_BYTES,
+    CatalogFileError,
+    CatalogValidationError,
+    apply_catalog,
+    export_csv,
+    parse_catalog,
+)
+from catalog.reference import categories, known_label_codes
+from catalog.reports import ReportBook
+from catalog.service import CatalogService
+from catalog.shoppers import ShopperStore
+
+ADMIN_COMMANDS = ("admin", "export", "reports", "stats")
+MAX_SHOWN_ERRORS = 20
+
+
+class AdminDesk:
+    def __init__(
+        self,
+        engine: Engine,
+        catalog: CatalogService,
+        reports: ReportBook,
+        shoppers: ShopperStore,
+        admin_ids: frozenset[int],
+    ) -> None:
+        self.engine = engine
+        self.catalog = catalog
+        self.admin_ids = admin_ids
+        self.triage = ReportTriage(engine, reports, catalog, shoppers)
+        self.uploads = PendingUploads()
+        self.max_upload_bytes = MAX_FILE_BYTES
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.admin_ids
+
+    # -- commands ---------------------------------------------------------------------------
+    def command(self, user_id: int, t: Messages, name: str, arg: str) -> list[Reply]:
+        """One of ``ADMIN_COMMANDS``; the caller has checked ``is_admin``."""
+        if name == "admin":
+            return [Reply(t("admin.help"))]
+        if name == "export":
+            return [self._export(user_id, t)]
+        if name == "reports":
+            return self.triage.listing(user_id, t)
+        if name == "stats":
+            return self._stats(user_id, t, arg.split())
+        raise KeyError(name)
+
+    def _export(self, user_id: int, t: Messages) -> Reply:
+        audit(self.engine, user_id, "export")
+        data = export_csv(self.engine).encode("utf-8")
+        filename = f"ecolabel-{self.catalog.today().isoformat()}.csv"
+        caption = t("admin.export_caption", count=self.catalog.product_count())
+        return Reply(caption, attachment=Attachment("document", filename, data))
+
+    def _stats(self, user_id: int, t: Messages, args: list[str]) -> list[Reply]:
+        try:
+            start, end = stats.period(self.catalog.today(), *args[:2])
+        except ValueError:
+            return [Reply(t("admin.stats_bad_dates"))]
+        audit(self.engine, user_id, "stats", f"{start}..{end}")
+        return figures.stats_replies(t, stats.compute(self.engine, start, end), self.catalog.labels())
+
+    def close_report(self, user_id: int, t: Messages, report_id: int, resolve: bool) -> list[Reply]:
+        return self.triage.close(user_id, t, report_id, resolve)
+
+    # -- catalog upload ---------------------------------------------------------------------
+    def upload(self, user_id: int, t: Messages, name: str, data: bytes) -> list[Reply]:
+        """Check an uploaded catalog CSV and show what it would change, with confirm/cancel."""
+        if not name.lower().endswith(".csv"):
+            return [Reply(t("admin.not_csv"))]
+        try:
+            parsed = parse_catalog(data, known_label_codes(self.engine), categories())
+        except CatalogFileError as exc:
+            audit(self.engine, user_id, "upload rejected", f"{name}: {exc}")
+            return [Reply(t("admin.import_file_error", name=name, error=str(exc)))]
+        except CatalogValidationError as exc:
+            audit(self.engine, user_id, "upload rejected", f"{name}: {exc.total} problems")
+            shown = "\n".join(esc(str(e)) for e in exc.errors[:MAX_SHOWN_ERRORS])
+            more = f"\n… +{exc.total - MAX_SHOWN_ERRORS}" if exc.total > MAX_SHOWN_ERRORS else ""
+            return [Reply(f"{t('admin.import_errors', name=name, count=exc.total)}\n{shown}{more}")]
+        report = apply_catalog(self.engine, parsed, dry_run=True)
+        token = self.uploads.add(user_id, name, parsed)
+        audit(self.engine, user_id, "upload checked", name)
+        text = t(
+            "admin.import_summary",
+            name=name,
+            p_added=report.products_added,
+            p_changed=report.products_changed,
+            p_same=report.products_unchanged,
+            c_added=report.certs_added,
+            c_changed=report.certs_changed,
+            c_same=report.certs_unchanged,
+            c_removed=report.certs_removed,
+        )
+        buttons = (
+            (
+                Button(t("admin.btn_confirm"), actions.ConfirmImport(token).pack()),
+                Button(t("admin.btn_cancel"), actions.CancelImport(token).pack()),
+            ),
+        )
+        return [Reply(text, buttons=buttons)]
+
+    def confirm(self, user_id: int, t: Messages, token: str, apply: bool) -> list[Reply]:
+        """Apply (or drop) a checked upload; only its sender can, within 15 minutes."""
+        pending = self.uploads.take(user_id, token)
+        if pending is None:
+            return [Reply(t("admin.import_expired"), edit=True)]
+        if not apply:
+            audit(self.engine, user_id, "import cancelled", pending.name)
+            return [Reply(t("admin.import_cancelled"), edit=True)]
+        report = apply_catalog(self.engine, pending.parsed)
+        self.catalog.refresh()
+        audit(
+            self.engine,
+            user_id,
+            "import",
+            f"{pending.name}: +{report.products_added} ~{report.products_changed}",
+        )
+        imported = t(
+            "admin.imported",
+            name=pending.name,
+            p_added=report.products_added,
+            p_changed=report.products_changed,
+        )
+        return [Reply(imported, edit=True)]
