@@ -11,10 +11,12 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from bot import redact
 from bot.config import Settings
 
 app = typer.Typer(
     no_args_is_help=True,
+    pretty_exceptions_enable=False,  # rich tracebacks would print local variables (the token)
     add_completion=False,
     help="Eco-label and organic product lookup for shoppers in Hà Nội.",
 )
@@ -25,9 +27,33 @@ BAD_INPUT = 2
 
 
 def fail(message: str) -> typer.Exit:
-    """Print one clear line and return the exit for bad input or configuration."""
-    typer.echo(f"error: {message}", err=True)
+    """Print one clear (redacted) line and return the exit for bad input or configuration."""
+    typer.echo(f"error: {redact.redact(message)}", err=True)
     return typer.Exit(BAD_INPUT)
+
+
+def telegram_settings() -> Settings:
+    """Settings for a command that talks to Telegram: the token is checked for shape and
+    then with the Bot API itself, so a refusal is one line and exit 2, never a traceback."""
+    import asyncio
+
+    from handlers.preflight import StartupError, check_bot
+
+    loaded = settings()
+    try:
+        loaded.token()
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    try:
+        asyncio.run(check_bot(loaded))
+    except StartupError as exc:
+        raise fail(str(exc)) from None
+    return loaded
+
+
+def started(what: str, exc: Exception) -> typer.Exit:
+    """A failure while the bot starts (after the pre-flight check): one redacted line."""
+    return fail(f"{what} stopped: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
 
 
 def settings() -> Settings:
@@ -36,6 +62,8 @@ def settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         raise fail(f"configuration: {'.'.join(map(str, first['loc'])).upper()}: {first['msg']}") from None
+    if loaded.telegram_bot_token is not None and loaded.telegram_bot_token.get_secret_value().strip():
+        redact.install(loaded.telegram_bot_token.get_secret_value().strip())
     logging.basicConfig(
         level=loaded.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -309,14 +337,15 @@ def stats(
 @app.command()
 def run() -> None:
     """Run the Telegram bot with long polling."""
+    from telegram.error import TelegramError
+
     from handlers.app import run_polling
 
-    loaded = settings()
+    loaded = telegram_settings()
     try:
-        loaded.token()
-    except ValueError as exc:
-        raise fail(str(exc)) from None
-    run_polling(loaded)
+        run_polling(loaded)
+    except TelegramError as exc:
+        raise started("the bot", exc) from None
 
 
 @app.command()
@@ -326,19 +355,21 @@ def webhook(
     port: Annotated[int | None, typer.Option(help="Port (or WEBHOOK_PORT).")] = None,
 ) -> None:
     """Run the Telegram bot behind a webhook; requests need the secret token header."""
+    from telegram.error import TelegramError
+
     from handlers.app import run_webhook
 
     loaded = settings()
-    try:
-        loaded.token()
-    except ValueError as exc:
-        raise fail(str(exc)) from None
     url = url or loaded.webhook_url
     if not url:
         raise fail("webhook needs a public URL (--url or WEBHOOK_URL)")
     if loaded.webhook_secret is None:
         raise fail("webhook needs WEBHOOK_SECRET (1-256 characters A-Z, a-z, 0-9, _ and -)")
-    run_webhook(loaded, url=url, listen=listen or loaded.webhook_listen, port=port or loaded.webhook_port)
+    loaded = telegram_settings()
+    try:
+        run_webhook(loaded, url=url, listen=listen or loaded.webhook_listen, port=port or loaded.webhook_port)
+    except TelegramError as exc:
+        raise started("the webhook", exc) from None
 
 
 @app.command()
@@ -356,19 +387,20 @@ def serve(
     import tempfile
 
     import uvicorn
+    from telegram.error import TelegramError
 
     from handlers.webhook import register_webhook
 
     loaded = settings()
-    try:
-        loaded.token()
-    except ValueError as exc:
-        raise fail(str(exc)) from None
     if loaded.webhook_secret is None:
         raise fail("serve needs WEBHOOK_SECRET (1-256 characters A-Z, a-z, 0-9, _ and -)")
+    loaded = telegram_settings()
     url = url or loaded.webhook_url
     if url:
-        asyncio.run(register_webhook(loaded, url))
+        try:
+            asyncio.run(register_webhook(loaded, url))
+        except TelegramError as exc:
+            raise started("registering the webhook", exc) from None
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ecolabel-metrics-")
     uvicorn.run(
@@ -384,4 +416,10 @@ def serve(
 
 
 def main() -> None:
-    app()
+    """The console script. An unexpected crash prints a redacted traceback, never locals."""
+    try:
+        app()
+    except Exception as exc:
+        sys.stderr.write(redact.redact_exception(exc))
+        sys.stderr.write(f"error: unexpected {type(exc).__name__}; the traceback is above\n")
+        sys.exit(1)

@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ExtBot
 from telegram.request import BaseRequest
 
+from bot import redact
 from bot.config import Settings
 from bot.core import ADMIN_COMMANDS
 from bot.i18n import LOCALES, Messages
@@ -27,24 +28,9 @@ COMMANDS = ("start", "help", "labels", "stores", "tips", "subscribe", "unsubscri
 WEBHOOK_PATH = "telegram"
 
 
-class RedactToken(logging.Filter):
-    """Keeps the bot token out of every log line (httpx logs request URLs, which contain it)."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token in record.getMessage():
-            record.msg = record.getMessage().replace(self.token, "<token>")
-            record.args = None
-        return True
-
-
 def install_redaction(token: str) -> None:
-    redact = RedactToken(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+    """Keep the token out of every log line and traceback from now on (see bot.redact)."""
+    redact.install(token)
 
 
 def build_application(
