@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -290,14 +291,35 @@ def bench_scan(
     folder: Annotated[Path | None, typer.Argument(help="Default: ../shared/barcode-photos")] = None,
     repeat: Annotated[int, typer.Option(min=1, max=20)] = 1,
     no_zbar: Annotated[bool, typer.Option("--no-zbar", help="zxing-cpp alone.")] = False,
+    stress: Annotated[bool, typer.Option(help="Also run the stress suite (its own table).")] = True,
+    previous: Annotated[bool, typer.Option(help="Run the previous chain beside the current one.")] = True,
 ) -> None:
-    """Measure the scanner on folders of photos with expected values in N.txt."""
-    from catalog.scanbench import default_folder, format_report, run_benchmark
+    """Measure the scanner on photos with expected values (N.txt) and on the stress suite."""
+    from catalog import scanbench, scanstress
 
-    folder = folder or default_folder()
-    if folder is None or not folder.is_dir():
+    folder = folder or scanbench.default_folder()
+    if folder is not None and not folder.is_dir():
+        raise fail(f"{folder} is not a folder")
+    chains = {"current": scanbench.current_chain(not no_zbar)}
+    if previous:
+        try:
+            chains = {"previous": scanbench.previous_chain(not no_zbar), **chains}
+        except (OSError, subprocess.CalledProcessError) as exc:
+            typer.echo(f"previous chain not available ({exc}); measuring the current one only", err=True)
+    suites: list[tuple[str, list[tuple[str, bytes, tuple[str, ...]]]]] = []
+    if folder is not None:
+        suites.append((f"Photos in {folder.name}", scanbench.photo_cases(folder)))
+    if stress:
+        cases = scanstress.cases(folder)
+        suites.append(("Stress suite", [(c.group, c.data, c.expected) for c in cases]))
+    if not suites:
         raise fail("no photo folder (pass one, or put ../shared/barcode-photos beside the project)")
-    typer.echo(format_report(run_benchmark(folder, repeat=repeat, use_zbar=not no_zbar)))
+    for title, cases in suites:
+        results = {name: scanbench.run_chain(chain, cases, repeat) for name, chain in chains.items()}
+        typer.echo(f"\n{title}\n")
+        typer.echo(scanbench.format_comparison(results, scanbench.no_code_set))
+        typer.echo("")
+        typer.echo(scanbench.format_sources(results))
 
 
 @app.command()

@@ -1,10 +1,16 @@
 """Reading barcodes and QR codes from phone photos.
 
-zxing-cpp decodes first; pyzbar (ZBar) second when the system library libzbar0 is
-there; then retries on a preprocessed image (x2 upscale + unsharp mask), and on
-the full-resolution frame when the first pass used a downscaled copy. The first
-pass that finds something wins, and reads from fallback passes are marked as less
-certain. ``scan`` is plain CPU work: call it from a worker thread in async code.
+A wrong product is the worst answer the bot can give, so a read is trusted on evidence,
+not on the pass that found it. zxing-cpp on the plain frame is the strongest source for
+EAN/UPC, and zxing-cpp's QR reads are protected by Reed-Solomon error correction; such a
+read is accepted alone. A ZBar read, a UPC-E read (a partial read of a longer code is
+easily a valid UPC-E) and any read from a retry view is accepted only when a second,
+independent source (another decoder or another view) reads the same value. The chain
+keeps trying until every candidate is accepted or the CPU budget is spent; what stays
+unconfirmed is returned with ``certain=False`` for the shopper to compare by eye.
+
+``Scanner.scan(bytes) -> ScanResult`` is plain, synchronous CPU work with picklable
+results: call it from a worker thread or a process pool.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import logging
 import struct
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -23,15 +29,18 @@ import zxingcpp
 from biip import EncodeError, ParseError
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 from biip.upc import Upc
-from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalog import gtin as gtins
+from catalog.scan_passes import FIRST_PASS_LONG_SIDE, PASSES, ZBAR_MAX_PIXELS, Pass, Views
+from catalog.scan_quality import Advice, advise
 
 log = logging.getLogger(__name__)
 
-FIRST_PASS_LONG_SIDE = 1280
 MAX_PIXELS = 40_000_000  # a 20000 x 20000 "photo" is refused before decoding
 MAX_BYTES = 20 * 1024 * 1024
+CPU_SECONDS = 0.8  # no retry pass starts after this much CPU time on one photo
+THIN_BAND = 0.1  # a linear read agreed on over less than a tenth of its length needs a second source
 
 _ZX_FORMATS = (
     zxingcpp.BarcodeFormat.EAN13,
@@ -41,6 +50,9 @@ _ZX_FORMATS = (
     zxingcpp.BarcodeFormat.QRCode,
 )
 _ZX_NAMES = {"EAN13": "ean13", "EAN8": "ean8", "UPCA": "upca", "UPCE": "upce", "QRCode": "qr"}
+_ZBAR_NAMES = {"EAN13": "ean13", "EAN8": "ean8", "UPCA": "upca", "UPCE": "upce", "QRCODE": "qr"}
+_LONG = ("ean13", "upca", "ean8")
+_ORDER = {"ean13": 0, "upca": 1, "ean8": 2, "upce": 3, "qr": 4}
 
 try:  # pyzbar needs the system library libzbar0; without it we use zxing-cpp alone.
     from pyzbar import pyzbar as _pyzbar
@@ -65,7 +77,9 @@ class Code:
 
     ``raw`` is the value as printed (12 digits for UPC-A, 8 for UPC-E); ``gtin`` is the
     catalog form (GTIN-13 or GTIN-8) for product codes, including a GTIN inside a GS1
-    Digital Link QR code; ``domain`` is set for other web addresses.
+    Digital Link QR code; ``domain`` is set for other web addresses. ``certain`` is False
+    when no second source confirmed the value; ``sources`` lists every decoder/view that
+    read it, first one first.
     """
 
     symbology: str
@@ -74,6 +88,12 @@ class Code:
     domain: str | None = None
     certain: bool = True
     decoder: str = ""
+    sources: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """What two reads must share to be the same code."""
+        return self.gtin or self.raw.replace("\r\n", "\n").strip()
 
 
 @dataclass(slots=True)
@@ -82,6 +102,11 @@ class ScanResult:
     problem: ScanProblem | None = None
     passes: int = 0
     seconds: float = 0.0
+    advice: list[Advice] = field(default_factory=list)  # why nothing (sure) was read, worst first
+
+    @property
+    def certain(self) -> list[Code]:
+        return [c for c in self.codes if c.certain]
 
 
 def _gray(img: Image.Image) -> Image.Image:
@@ -100,19 +125,6 @@ def _gray(img: Image.Image) -> Image.Image:
     return img.convert("L")
 
 
-def _cap(img: Image.Image, long_side: int) -> Image.Image:
-    scale = long_side / max(img.size)
-    if scale >= 1:
-        return img
-    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
-    return img.resize(size, Image.Resampling.BILINEAR)
-
-
-def _sharpened_x2(img: Image.Image) -> Image.Image:
-    big = img.resize((img.width * 2, img.height * 2), Image.Resampling.BICUBIC)
-    return big.filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=3))
-
-
 def _repair_qr_text(text: str) -> str:
     """ZBar may read UTF-8 (Vietnamese) as Shift-JIS; undo that when the round trip works."""
     try:
@@ -122,7 +134,11 @@ def _repair_qr_text(text: str) -> str:
 
 
 def classify_text(text: str, symbology: str = "qr", certain: bool = True, decoder: str = "") -> Code:
-    """A QR payload: GS1 Digital Link (GTIN), another web address (domain), or plain text."""
+    """A QR payload: GS1 Digital Link (GTIN), another web address (domain), or plain text.
+
+    The text is kept as decoded (control characters included); only surrounding
+    whitespace is trimmed for links.
+    """
     value = text.strip()
     lowered = value.lower()
     if lowered.startswith(("http://", "https://")):
@@ -141,7 +157,7 @@ def classify_text(text: str, symbology: str = "qr", certain: bool = True, decode
             pass
         host = urlsplit(value).hostname or ""
         return Code(symbology, value, domain=host or None, certain=certain, decoder=decoder)
-    return Code(symbology, value, certain=certain, decoder=decoder)
+    return Code(symbology, text, certain=certain, decoder=decoder)
 
 
 def _product_code(symbology: str, raw: str, certain: bool, decoder: str) -> Code | None:
@@ -165,6 +181,162 @@ def _product_code(symbology: str, raw: str, certain: bool, decoder: str) -> Code
         return None
 
 
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in plain-view pixels
+
+
+@dataclass(slots=True)
+class _Read:
+    code: Code
+    source: str  # "decoder/view"
+    box: Box
+    thin: bool = False  # a linear read that only a narrow band of scan lines agrees on
+
+
+def _box(points: list[tuple[float, float]], scale: float) -> Box:
+    xs = [p[0] / scale for p in points]
+    ys = [p[1] / scale for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    """Do two reads cover the same printed code? Boxes are padded: a linear read is often one row."""
+
+    def pad(box: Box) -> Box:
+        m = 0.25 * max(box[2] - box[0], box[3] - box[1], 4.0)
+        return box[0] - m, box[1] - m, box[2] + m, box[3] + m
+
+    a, b = pad(a), pad(b)
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _band(p: zxingcpp.Position) -> float:
+    """How far along the bars a linear read extends, relative to its length.
+
+    zxing-cpp reports the first and last scan line that decoded the same value; a read
+    found on one or two neighbouring lines is how partial and misaligned reads look.
+    """
+    length = np.hypot(p.top_right.x - p.top_left.x, p.top_right.y - p.top_left.y)
+    across = np.hypot(p.bottom_left.x - p.top_left.x, p.bottom_left.y - p.top_left.y)
+    return float(across / length) if length else 0.0
+
+
+def _zxing(img: Image.Image, scale: float, view: str) -> list[_Read]:
+    reads = []
+    found_all = zxingcpp.read_barcodes(
+        img, formats=_ZX_FORMATS, try_downscale=view in ("plain", "full"), text_mode=zxingcpp.TextMode.Plain
+    )
+    for found in found_all:
+        name = _ZX_NAMES.get(found.format.name)
+        if not name:
+            continue
+        # Plain text mode: bytes transcoded by ECI, or by zxing-cpp's guess (ISO-8859-1,
+        # Shift-JIS, UTF-8) when there is none; control characters are kept.
+        code = classify_text(found.text) if name == "qr" else _product_code(name, found.text, True, "zxing")
+        if code:
+            p = found.position
+            corners = [p.top_left, p.top_right, p.bottom_right, p.bottom_left]
+            box = _box([(c.x, c.y) for c in corners], scale)
+            thin = name != "qr" and _band(p) < THIN_BAND
+            reads.append(_Read(replace(code, decoder="zxing"), f"zxing/{view}", box, thin))
+    return reads
+
+
+def _zbar(img: Image.Image, scale: float, view: str) -> list[_Read]:
+    assert _pyzbar is not None
+    reads = []
+    for found in _pyzbar.decode(img, symbols=_ZBAR_SYMBOLS):
+        name = _ZBAR_NAMES.get(found.type)
+        text = found.data.decode("utf-8", errors="replace")
+        if name == "qr":
+            code: Code | None = classify_text(_repair_qr_text(text))
+        else:
+            code = _product_code(name, text, True, "zbar") if name else None
+        if code:
+            box = _box([(p.x, p.y) for p in found.polygon] or [(0, 0)], scale)
+            reads.append(_Read(replace(code, decoder="zbar"), f"zbar/{view}", box))
+    return reads
+
+
+def _strong(read: _Read) -> bool:
+    """Accepted alone: zxing-cpp's QR (error-corrected) or its EAN/UPC on the plain frame."""
+    symbology = read.code.symbology
+    if read.code.decoder != "zxing" or symbology == "upce" or read.thin:
+        return False
+    return symbology == "qr" or read.source == "zxing/plain"
+
+
+@dataclass(slots=True)
+class _Candidate:
+    reads: list[_Read]
+    conflict: bool = False
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(r.source for r in self.reads))
+
+    @property
+    def certain(self) -> bool:
+        if self.conflict:
+            return False
+        if all(r.code.symbology == "qr" and r.code.decoder == "zbar" for r in self.reads):
+            return False  # ZBar's charset guess is the same on every view: only zxing-cpp's text counts
+        return any(_strong(r) for r in self.reads) or len(self.sources) >= 2
+
+    def overlaps(self, other: _Candidate) -> bool:
+        return any(_overlap(a.box, b.box) for a in self.reads for b in other.reads)
+
+    def weight(self) -> tuple[int, int, int]:
+        return (int(any(_strong(r) for r in self.reads)), len(self.sources), -_first_pass(self))
+
+    def code(self) -> Code:
+        best = min((r.code for r in self.reads), key=lambda c: _ORDER.get(c.symbology, 9))
+        zx = [r.code for r in self.reads if r.code.decoder == "zxing" and r.code.symbology == best.symbology]
+        shown = zx[0] if zx else best  # zxing-cpp's QR text is the right one when both read it
+        return replace(
+            shown, certain=self.certain, decoder=self.reads[0].code.decoder, sources=tuple(self.sources)
+        )
+
+
+def _first_pass(candidate: _Candidate) -> int:
+    names = [p.name for p in PASSES]
+    return min(names.index(s) if s in names else len(names) for s in candidate.sources)
+
+
+def weigh(reads: list[_Read]) -> list[Code]:
+    """Turn every read of one photo into codes, each marked certain or not on its evidence.
+
+    Reads of the same value are one candidate. Two candidates over the same printed code
+    contradict each other: the weaker one is dropped and the stronger one loses its
+    certainty, except that a UPC-E over a longer code is the partial read it looks like
+    and a ZBar QR under a zxing-cpp QR is the same symbol in another charset guess.
+    """
+    by_key: dict[str, _Candidate] = {}
+    for read in reads:
+        by_key.setdefault(read.code.key, _Candidate([])).reads.append(read)
+    candidates = sorted(by_key.values(), key=lambda c: c.weight(), reverse=True)
+    kept: list[_Candidate] = []
+    for cand in candidates:
+        symbology = cand.reads[0].code.symbology
+        rival = next((k for k in kept if k.overlaps(cand)), None)
+        if rival is None:
+            kept.append(cand)
+            continue
+        rival_symbologies = {r.code.symbology for r in rival.reads}
+        if symbology == "upce" and rival_symbologies & set(_LONG):
+            continue
+        if (
+            symbology == "qr"
+            and "qr" in rival_symbologies
+            and all(r.code.decoder == "zbar" for r in cand.reads)
+        ):
+            continue
+        if (symbology == "qr") != ("qr" in rival_symbologies):
+            kept.append(cand)  # a QR code printed beside a barcode: both are real
+            continue
+        rival.conflict = True
+    return sorted((c.code() for c in kept), key=lambda c: (not c.certain, _ORDER.get(c.symbology, 9)))
+
+
 class Scanner:
     """Finds EAN-13, EAN-8, UPC-A, UPC-E and QR codes in image bytes."""
 
@@ -174,11 +346,15 @@ class Scanner:
         max_pixels: int = MAX_PIXELS,
         max_bytes: int = MAX_BYTES,
         use_zbar: bool = True,
+        cpu_seconds: float = CPU_SECONDS,
+        passes: tuple[Pass, ...] = PASSES,
     ) -> None:
-        self.budget = budget_seconds
+        self.budget = budget_seconds  # wall clock, for a machine too busy to give us the CPU
+        self.cpu_budget = cpu_seconds
         self.max_pixels = max_pixels
         self.max_bytes = max_bytes
         self.zbar = use_zbar and _pyzbar is not None
+        self.passes = tuple(p for p in passes if self.zbar or p.decoder != "zbar")
         if use_zbar and _pyzbar is None:
             log.warning(
                 "pyzbar is not usable (%s); scanning with zxing-cpp alone. "
@@ -186,39 +362,6 @@ class Scanner:
                 ZBAR_ERROR,
             )
 
-    # -- decoders ---------------------------------------------------------------------------
-    @staticmethod
-    def _zxing(img: Image.Image, certain: bool) -> list[Code]:
-        codes = []
-        for found in zxingcpp.read_barcodes(img, formats=_ZX_FORMATS, try_downscale=True):
-            name = _ZX_NAMES.get(found.format.name)
-            if name == "qr":
-                text = found.bytes.decode("utf-8", errors="replace") if found.bytes else found.text
-                codes.append(classify_text(text, certain=certain, decoder="zxing"))
-            elif name:
-                code = _product_code(name, found.text, certain, "zxing")
-                if code:
-                    codes.append(code)
-        return codes
-
-    @staticmethod
-    def _zbar(img: Image.Image, certain: bool) -> list[Code]:
-        codes = []
-        assert _pyzbar is not None
-        for found in _pyzbar.decode(img, symbols=_ZBAR_SYMBOLS):
-            name = {"EAN13": "ean13", "EAN8": "ean8", "UPCA": "upca", "UPCE": "upce", "QRCODE": "qr"}.get(
-                found.type
-            )
-            text = found.data.decode("utf-8", errors="replace")
-            if name == "qr":
-                codes.append(classify_text(_repair_qr_text(text), certain=certain, decoder="zbar"))
-            elif name:
-                code = _product_code(name, text, certain, "zbar")
-                if code:
-                    codes.append(code)
-        return codes
-
-    # -- the chain --------------------------------------------------------------------------
     def _open(self, data: bytes) -> Image.Image | ScanProblem:
         if len(data) > self.max_bytes:
             return ScanProblem.TOO_LARGE
@@ -253,54 +396,31 @@ class Scanner:
 
     def scan(self, data: bytes) -> ScanResult:
         """Decode every supported code in ``data`` within the time budget."""
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.thread_time()
         result = ScanResult()
         opened = self._open(data)
         if isinstance(opened, ScanProblem):
             result.problem = opened
             result.seconds = time.perf_counter() - start
             return result
-        full = opened
-        first = _cap(full, FIRST_PASS_LONG_SIDE)
-        passes = [lambda: self._zxing(first, True)]
-        if self.zbar:
-            passes.append(lambda: self._zbar(first, True))
-        sharp: list[Image.Image] = []
-
-        def sharpened() -> Image.Image:
-            if not sharp:
-                sharp.append(_sharpened_x2(first))
-            return sharp[0]
-
-        passes.append(lambda: self._zxing(sharpened(), False))
-        if self.zbar:
-            passes.append(lambda: self._zbar(sharpened(), False))
-        if full is not first:
-            passes.append(lambda: self._zxing(full, False))
-        for run in passes:
-            if result.passes and time.perf_counter() - start > self.budget:
+        views = Views(opened, FIRST_PASS_LONG_SIDE)
+        reads: list[_Read] = []
+        for step in self.passes:
+            if not views.has(step.view):
+                continue
+            if step.decoder == "zbar" and views.pixels(step.view) > ZBAR_MAX_PIXELS:
+                continue
+            spent = time.thread_time() - cpu_start
+            if result.passes and (spent > self.cpu_budget or time.perf_counter() - start > self.budget):
                 break
             result.passes += 1
-            codes = run()
-            if codes:
-                result.codes = _tidy(codes)
+            decode = _zxing if step.decoder == "zxing" else _zbar
+            reads.extend(decode(views.get(step.view), views.scale(step.view), step.view))
+            codes = weigh(reads)
+            if codes and all(c.certain for c in codes):
                 break
+        result.codes = weigh(reads)
+        if not result.certain:
+            result.advice = advise(views.plain)
         result.seconds = time.perf_counter() - start
         return result
-
-
-def _tidy(codes: list[Code]) -> list[Code]:
-    """Drop duplicates, and a UPC-E read when an EAN-13/UPC-A was read in the same frame."""
-    has_long = any(c.symbology in ("ean13", "upca") for c in codes)
-    seen: set[str] = set()
-    tidy = []
-    for code in codes:
-        if has_long and code.symbology == "upce":
-            continue
-        key = code.gtin or code.raw
-        if key in seen:
-            continue
-        seen.add(key)
-        tidy.append(code)
-    order = {"ean13": 0, "upca": 1, "ean8": 2, "upce": 3, "qr": 4}
-    return sorted(tidy, key=lambda c: order.get(c.symbology, 9))
