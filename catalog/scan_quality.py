@@ -57,7 +57,13 @@ def measure(img: Image.Image) -> dict[str, float]:
     small = cap(img, 640)
     a = np.asarray(small, dtype=np.float32)
     rows, cols = a.shape[0] // TILE, a.shape[1] // TILE
-    blank = {"edge_width": 0.0, "glare": 0.0, "bright": 255.0, "contrast": 0.0, "extent": float(max(img.size))}
+    blank = {
+        "edge_width": 0.0,
+        "glare": 0.0,
+        "bright": 255.0,
+        "contrast": 0.0,
+        "extent": float(max(img.size)),
+    }
     if rows < 2 or cols < 2:
         return blank
     gx = np.abs(np.diff(a, axis=1))[:-1, :]
