@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     scan_seconds: float = Field(default=3.0, gt=0)
     # Telegram allows a bot about 30 messages a second overall; 0 turns the overall limit off.
     telegram_overall_rate: float = Field(default=30.0, ge=0)
+    # Public address of the scanning page (Telegram Mini App), e.g. https://bot.example.vn/app/
+    webapp_url: str | None = None
+    # How old a Mini App's signed launch data may be before its API calls are refused.
+    webapp_auth_max_age: int = Field(default=24 * 3600, ge=60)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from bot.replies import Button
 from catalog.cards import OFF_SOURCE, CertView, ProductCard, Validity
 from catalog.models import LabelScheme, Product
 from catalog.reference import categories
+from catalog.verdict import Status, Verdict
 
 BUTTON_TEXT = 60
 
@@ -41,6 +42,17 @@ def product_name(product: Product, locale: str) -> str:
 def validity_line(t: Messages, cert: CertView) -> str:
     when = cert.valid_from if cert.validity is Validity.NOT_YET else cert.valid_until
     return t(f"card.{cert.validity.value}", date=fmt_date(t, when))
+
+
+def verdict_line(t: Messages, v: Verdict) -> str:
+    """The one-line verdict (HTML-escaped) shared by the chat card and the scanning page."""
+    if v.cert is None:
+        return t(f"verdict.{v.status.value}")
+    label = local(v.cert.label, "name", t.locale)
+    when = v.date
+    key = "certified_open" if v.status is Status.CERTIFIED and when is None else v.status.value
+    line = t(f"verdict.{key}", label=label, date=when.strftime(t("verdict.date_format")) if when else "")
+    return f"{line} · {esc(v.cert.certificate_no)}" if v.cert.certificate_no else line
 
 
 def cert_block(t: Messages, cert: CertView) -> str:
