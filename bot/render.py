@@ -11,7 +11,7 @@ from bot.replies import Button
 from catalog.cards import OFF_SOURCE, CertView, ProductCard, Validity
 from catalog.models import LabelScheme, Product
 from catalog.reference import categories
-from catalog.verdict import Status, Verdict
+from catalog.verdict import Verdict
 
 BUTTON_TEXT = 60
 
@@ -50,8 +50,8 @@ def verdict_line(t: Messages, v: Verdict) -> str:
         return t(f"verdict.{v.status.value}")
     label = local(v.cert.label, "name", t.locale)
     when = v.date
-    key = "certified_open" if v.status is Status.CERTIFIED and when is None else v.status.value
-    line = t(f"verdict.{key}", label=label, date=when.strftime(t("verdict.date_format")) if when else "")
+    shown = when.strftime(t("verdict.date_format")) if when else ""
+    line = t(f"verdict.{v.status.value}", label=label, date=shown)
     return f"{line} · {esc(v.cert.certificate_no)}" if v.cert.certificate_no else line
 
 

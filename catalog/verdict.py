@@ -16,24 +16,25 @@ from catalog.cards import CertView, ProductCard, Validity
 class Status(StrEnum):
     CERTIFIED = "certified"  # a label holds today
     EXPIRING = "expiring"  # holds today, ends within EXPIRING_WITHIN
+    UNCONFIRMED = "unconfirmed"  # a label without an end date: nothing confirms it holds
     NOT_YET = "not_yet"  # only certificates that start later
     EXPIRED = "expired"  # only certificates that have ended
     NO_LABEL = "no_label"  # in the catalog without any label
     NOT_FOUND = "not_found"  # not in the catalog
 
 
-# Which certificate speaks for the product: one that holds today first, then one that
-# starts later, then the most recently expired one.
+# Which certificate speaks for the product: one confirmed to hold today first, then one
+# without an end date, then one that starts later, then the most recently expired one.
 _RANK = {
     Validity.VALID: 0,
-    Validity.UNKNOWN: 1,
-    Validity.EXPIRING: 2,
+    Validity.EXPIRING: 1,
+    Validity.UNKNOWN: 2,
     Validity.NOT_YET: 3,
     Validity.EXPIRED: 4,
 }
 _STATUS = {
     Validity.VALID: Status.CERTIFIED,
-    Validity.UNKNOWN: Status.CERTIFIED,
+    Validity.UNKNOWN: Status.UNCONFIRMED,
     Validity.EXPIRING: Status.EXPIRING,
     Validity.NOT_YET: Status.NOT_YET,
     Validity.EXPIRED: Status.EXPIRED,

@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.services import Services, build_services
 from handlers import metrics
 from handlers.app import WEBHOOK_PATH, build_application, install_redaction
+from webapp.app import webapp_routes
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -42,7 +43,7 @@ def services_of(request: Request) -> Services:
 
 def production_routes() -> list[BaseRoute]:
     """Routes the production server adds beside the bot's own (the scanning web page)."""
-    return []
+    return webapp_routes()
 
 
 def create_app(

@@ -77,5 +77,9 @@ def empty_clip(path: Path, frames: int = 30, seed: int = 2) -> Path:
     out = []
     for i in range(frames):
         dx = round(9 * math.sin(2 * math.pi * i / frames))
-        out.append(shelf.transform(SIZE, Image.Transform.AFFINE, (1, 0, dx, 0, 1, 0)).filter(ImageFilter.GaussianBlur(1.2)))
+        out.append(
+            shelf.transform(SIZE, Image.Transform.AFFINE, (1, 0, dx, 0, 1, 0)).filter(
+                ImageFilter.GaussianBlur(1.2)
+            )
+        )
     return write_y4m(path, out)

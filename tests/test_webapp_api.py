@@ -126,7 +126,9 @@ def test_anonymous_callers_have_the_stricter_limit(engine, catalog) -> None:  # 
     codes = [client.get("/lookup", params={"code": VALID}).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
     assert client.get("/lookup", params={"code": VALID}).headers["Retry-After"]
-    assert all(client.get("/lookup", params={"code": VALID}, headers=tg()).status_code == 200 for _ in range(5))
+    assert all(
+        client.get("/lookup", params={"code": VALID}, headers=tg()).status_code == 200 for _ in range(5)
+    )
 
 
 def test_stored_language_wins_inside_telegram(client: TestClient, engine) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,9 @@ def init_data(
     language_code: str = "vi",
 ) -> str:
     """initData as a Telegram client would send it, signed with ``token``."""
-    user = json.dumps({"id": user_id, "first_name": "Lan", "language_code": language_code}, separators=(",", ":"))
+    user = json.dumps(
+        {"id": user_id, "first_name": "Lan", "language_code": language_code}, separators=(",", ":")
+    )
     fields = {
         "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
         "user": user,

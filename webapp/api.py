@@ -7,7 +7,6 @@ checked as Telegram specifies; requests without it are anonymous (a link opened 
 plain browser) and share a stricter, per-address rate limit.
 """
 
-
 import zlib
 from dataclasses import dataclass
 from typing import Annotated
@@ -95,12 +94,16 @@ def create_api(
     @api.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         body = Problem(error=exc.error, text=exc.text).model_dump()
-        return JSONResponse(body, status_code=exc.status, headers={"Cache-Control": "no-store", **exc.headers})
+        return JSONResponse(
+            body, status_code=exc.status, headers={"Cache-Control": "no-store", **exc.headers}
+        )
 
     def caller(
         request: Request,
         authorization: Annotated[str | None, Header(description="tma <Telegram.WebApp.initData>")] = None,
-        lang: Annotated[str | None, Query(pattern="^(vi|en)$", description="page language outside Telegram")] = None,
+        lang: Annotated[
+            str | None, Query(pattern="^(vi|en)$", description="page language outside Telegram")
+        ] = None,
     ) -> Caller:
         if authorization:
             scheme, _, data = authorization.partition(" ")
@@ -136,17 +139,20 @@ def create_api(
         who: Who,
         response: Response,
         code: Annotated[str, Query(min_length=1, max_length=512, description="digits, or a QR code's text")],
-        format: Annotated[str | None, Query(pattern="^(ean13|ean8|upca|upce|qr)$")] = None,  # noqa: A002
+        format: Annotated[str | None, Query(pattern="^(ean13|ean8|upca|upce|qr)$")] = None,
         lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
         lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
     ) -> LookupOut:
         """One scanned or typed code: the verdict first, then the card and where to buy it."""
         t = Messages(who.locale)
         response.headers["Cache-Control"] = "private, no-cache"
+        catalog.refresh()  # another process may have changed the catalog
         digits, note = _gtin_of(t, code.strip(), format)
         if digits is None:  # a QR code that holds no product number
             usage.record(who.user_id, USAGE_KIND, False, t.locale)
-            return LookupOut(code=code.strip()[:512], found=False, verdict=verdict_out(t, verdict(None)), note=note)
+            return LookupOut(
+                code=code.strip()[:512], found=False, verdict=verdict_out(t, verdict(None)), note=note
+            )
         try:
             barcode = gtins.describe(digits)
         except ValueError:
@@ -189,9 +195,12 @@ def create_api(
         t = Messages(who.locale)
         response.headers["Cache-Control"] = "private, no-cache"
         query = " ".join(q.split())
+        catalog.refresh()
         hits = catalog.search(query, limit=SEARCH_LIMIT)
         cards = catalog.cards([h.product_id for h in hits])
-        usage.record(who.user_id, USAGE_KIND, bool(cards), t.locale, product_id=cards[0].id if cards else None)
+        usage.record(
+            who.user_id, USAGE_KIND, bool(cards), t.locale, product_id=cards[0].id if cards else None
+        )
         return SearchOut(query=query, results=[card_out(t, c) for c in cards])
 
     @api.get(

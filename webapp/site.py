@@ -53,7 +53,8 @@ TEXTS_MARK = "__PAGE_TEXTS__"
 def page_texts() -> dict[str, dict[str, str]]:
     """The page's own texts and the verdict templates, per language (no HTML in them)."""
     return {
-        loc: {k: v for k, v in catalog(loc).items() if k.startswith(("webapp.", "verdict."))} for loc in LOCALES
+        loc: {k: v for k, v in catalog(loc).items() if k.startswith(("webapp.", "verdict."))}
+        for loc in LOCALES
     }
 
 

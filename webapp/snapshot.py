@@ -71,7 +71,8 @@ class SnapshotCache:
         self._snapshot: Snapshot | None = None
 
     def get(self) -> Snapshot:
-        key = (id(self.catalog.index), self.catalog.today())  # reload() swaps the index
+        self.catalog.refresh()  # another process may have changed the catalog
+        key = (self.catalog.version, self.catalog.today())
         with self._lock:
             if self._snapshot is None or key != self._key:
                 self._snapshot, self._key = build(self.catalog), key

@@ -3,8 +3,8 @@
 // templates from the message catalogs, so offline and online answers read alike.
 
 const EXPIRING_DAYS = 60;
-const RANK = { valid: 0, unknown: 1, expiring: 2, not_yet: 3, expired: 4 };
-const STATUS = { valid: "certified", unknown: "certified", expiring: "expiring", not_yet: "not_yet", expired: "expired" };
+const RANK = { valid: 0, expiring: 1, unknown: 2, not_yet: 3, expired: 4 };
+const STATUS = { valid: "certified", unknown: "unconfirmed", expiring: "expiring", not_yet: "not_yet", expired: "expired" };
 
 const ymd = (s) => (s ? new Date(Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8))) : null);
 
@@ -60,9 +60,8 @@ export function verdictText(v, snapshot, texts, locale) {
   const names = snapshot.labels[v.cert.label];
   const label = names ? names[locale === "vi" ? 0 : 1] : v.cert.label;
   const when = v.status === "not_yet" ? v.cert.from : v.cert.until;
-  const key = v.status === "certified" && !when ? "certified_open" : v.status;
   const date = when ? `${pad(when.getUTCMonth() + 1)}/${when.getUTCFullYear()}` : "";
-  const line = fill(texts[`verdict.${key}`], { label, date });
+  const line = fill(texts[`verdict.${v.status}`], { label, date });
   return v.cert.number ? `${line} · ${v.cert.number}` : line;
 }
 
