@@ -22,6 +22,7 @@ from catalog.service import HANOI
 from handlers import chat
 from handlers.context import CONTEXT_TYPES, BotContext
 from handlers.send import send
+from handlers.webapp_menu import publish_menu_button
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "help", "labels", "stores", "tips", "subscribe", "unsubscribe", "lang")
@@ -78,6 +79,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     if data.services is None:
         data.services = await asyncio.to_thread(build_services, data.settings)
     await publish_commands(app.bot, data.settings.admin_ids if data.settings else frozenset())
+    await publish_menu_button(app.bot, data.settings.webapp_url if data.settings else None)
     if app.job_queue is not None:
         app.job_queue.run_repeating(send_due_tips, interval=60, first=10, name="daily-tips")
         app.job_queue.run_repeating(flush_usage, interval=5, first=5, name="usage-flush")

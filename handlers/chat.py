@@ -23,6 +23,7 @@ from bot.i18n import Messages
 from handlers import metrics
 from handlers.context import BotContext
 from handlers.send import send
+from handlers.webapp_menu import keyboard_locale, publish_menu_button
 
 log = logging.getLogger(__name__)
 INLINE_RESULTS = 50
@@ -48,7 +49,11 @@ async def _answer(update: Update, context: BotContext, incoming: Incoming) -> No
     chat = update.effective_chat
     if chat is not None and replies:
         target = update.callback_query.message if update.callback_query else None
-        await send(context.bot, chat.id, replies, edit_target=target)  # type: ignore[arg-type]
+        url = context.bot_data.settings.webapp_url if context.bot_data.settings else None
+        await send(context.bot, chat.id, replies, edit_target=target, scan_url=url)  # type: ignore[arg-type]
+        locale = keyboard_locale(replies) if url else None
+        if locale:  # the chat's language was (re)stated: its menu button follows
+            await publish_menu_button(context.bot, url, chat.id, locale)
         metrics.ANSWERS.labels(kind).inc()
 
 

@@ -10,7 +10,6 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
-    KeyboardButton,
     LinkPreviewOptions,
     Message,
     ReplyKeyboardMarkup,
@@ -20,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ExtBot
 
 from bot.replies import Reply, cut_html
+from handlers.webapp_menu import keyboard_button
 
 MAX_CAPTION = 1024
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -44,26 +44,41 @@ async def retrying(make: Callable[[], Awaitable[T]]) -> T:
     return await make()
 
 
-def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+def markup(reply: Reply, scan_url: str | None = None) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
     if reply.buttons:
         return InlineKeyboardMarkup(
             [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in reply.buttons]
         )
     if reply.keyboard:
         return ReplyKeyboardMarkup(
-            [[KeyboardButton(text) for text in row] for row in reply.keyboard], resize_keyboard=True
+            [[keyboard_button(text, scan_url) for text in row] for row in reply.keyboard],
+            resize_keyboard=True,
         )
     return None
 
 
-async def send(bot: ExtBot, chat_id: int, replies: list[Reply], edit_target: Message | None = None) -> None:  # type: ignore[type-arg]
-    """Send each reply; a reply marked ``edit`` replaces ``edit_target`` when there is one."""
+async def send(
+    bot: ExtBot,  # type: ignore[type-arg]
+    chat_id: int,
+    replies: list[Reply],
+    edit_target: Message | None = None,
+    scan_url: str | None = None,
+) -> None:
+    """Send each reply; a reply marked ``edit`` replaces ``edit_target`` when there is one.
+    With ``scan_url`` the keyboard's scan button opens the scanning page."""
     for reply in replies:
-        await _send_one(bot, reply.to_chat or chat_id, reply, edit_target if reply.to_chat is None else None)
+        target = edit_target if reply.to_chat is None else None
+        await _send_one(bot, reply.to_chat or chat_id, reply, target, scan_url)
 
 
-async def _send_one(bot: ExtBot, chat_id: int, reply: Reply, edit_target: Message | None) -> None:  # type: ignore[type-arg]
-    keyboard: Any = markup(reply)
+async def _send_one(
+    bot: ExtBot,  # type: ignore[type-arg]
+    chat_id: int,
+    reply: Reply,
+    edit_target: Message | None,
+    scan_url: str | None = None,
+) -> None:
+    keyboard: Any = markup(reply, scan_url)
     if reply.attachment is not None:
         await _send_attachment(bot, chat_id, reply, keyboard)
     elif reply.edit and edit_target is not None and not reply.keyboard:

@@ -25,6 +25,7 @@ _TRUE_METHODS = {
     "answerInlineQuery",
     "sendChatAction",
     "setMyCommands",
+    "setChatMenuButton",
     "setMyDescription",
     "setMyShortDescription",
     "deleteWebhook",

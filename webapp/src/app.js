@@ -30,7 +30,9 @@ const t = (key, values = {}) => fill(state.texts[`webapp.${key}`] ?? key, values
 
 // ---- start-up -------------------------------------------------------------------------
 async function start() {
-  const inTelegram = /tgWebAppData=/.test(location.hash);
+  // Telegram opens the page with launch parameters in the hash; from a keyboard button
+  // they carry no signed data, so such a page is anonymous (with its language in ?lang=).
+  const inTelegram = /tgWebApp(Data|Version|Platform)=/.test(location.hash);
   if (inTelegram) await loadTelegram();
   state.locale = await pickLocale();
   state.texts = ALL_TEXTS[state.locale];
@@ -47,7 +49,7 @@ function loadTelegram() {
     script.src = TELEGRAM_SCRIPT;
     script.onload = () => {
       const tg = window.Telegram && window.Telegram.WebApp;
-      if (tg && tg.initData) {
+      if (tg) {
         state.tg = tg;
         tg.ready();
         tg.expand();
@@ -73,19 +75,19 @@ function applyTheme(p) {
 }
 
 async function pickLocale() {
-  const asked = new URLSearchParams(location.search).get("lang");
-  if (asked === "vi" || asked === "en") return asked;
-  if (state.tg) {
+  // Inside Telegram with signed data the server knows the shopper's stored language.
+  if (signed()) {
     try {
       const me = await api("me");
       if (me.ok) return (await me.json()).locale;
     } catch {
-      /* offline: fall through to the device language */
+      /* offline: fall through */
     }
-    const code = state.tg.initDataUnsafe?.user?.language_code || "";
-    return code.startsWith("vi") ? "vi" : "en";
   }
-  return (navigator.language || "vi").toLowerCase().startsWith("vi") ? "vi" : "en";
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked === "vi" || asked === "en") return asked;
+  const code = (state.tg && state.tg.initDataUnsafe?.user?.language_code) || navigator.language || "vi";
+  return code.toLowerCase().startsWith("vi") ? "vi" : "en";
 }
 
 function applyTexts() {
@@ -95,12 +97,14 @@ function applyTexts() {
 }
 
 // ---- API ------------------------------------------------------------------------------
+const signed = () => Boolean(state.tg && state.tg.initData);
+
 function api(path, { params = {}, method = "GET", body, timeout = LOOKUP_TIMEOUT_MS } = {}) {
   const url = new URL(path, API);
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) url.searchParams.set(k, v);
-  if (!state.tg) url.searchParams.set("lang", state.locale);
+  if (!signed()) url.searchParams.set("lang", state.locale);
   const headers = { Accept: "application/json" };
-  if (state.tg) headers.Authorization = `tma ${state.tg.initData}`;
+  if (signed()) headers.Authorization = `tma ${state.tg.initData}`;
   if (body) headers["Content-Type"] = "application/json";
   return fetch(url, {
     method, headers, body: body && JSON.stringify(body), signal: AbortSignal.timeout(timeout),
@@ -305,7 +309,7 @@ function nearestFirst() {
 }
 
 async function report() {
-  if (!state.tg) {
+  if (!signed()) {
     showNote(t("report_in_telegram"));
     return;
   }
