@@ -67,6 +67,7 @@ async def publish_menu_button(
     if not url:
         return
     try:
-        await bot.set_chat_menu_button(chat_id=chat_id, menu_button=menu_button(url, locale, chat_id is not None))
+        button = menu_button(url, locale, chat=chat_id is not None)
+        await bot.set_chat_menu_button(chat_id=chat_id, menu_button=button)
     except TelegramError as exc:
         log.warning("could not set the menu button for %s: %s", chat_id or "all chats", exc)
