@@ -90,6 +90,16 @@ class WhereToBuy(Action):
     product_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ScannedCode(Action):
+    """Show a barcode read from a photo: one of several codes, or an unsure read the shopper
+    has compared with the digits on the pack."""
+
+    TAG: ClassVar[str] = "sc"
+    ARG: ClassVar[Arg | None] = GTIN
+    gtin: str
+
+
 # -- label guide -----------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class ShowLabel(Action):
@@ -209,6 +219,7 @@ ACTIONS: tuple[type[Action], ...] = (
     ShowProduct,
     MoreResults,
     WhereToBuy,
+    ScannedCode,
     ShowLabel,
     ShowGroup,
     LabelGroups,

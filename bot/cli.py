@@ -270,6 +270,7 @@ def scan(images: list[Path], as_json: Annotated[bool, typer.Option("--json")] = 
                 "problem": result.problem,
                 "ms": round(result.seconds * 1000, 1),
                 "codes": codes,
+                "advice": [str(a) for a in result.advice],
             }
         )
     if as_json:
@@ -279,7 +280,7 @@ def scan(images: list[Path], as_json: Annotated[bool, typer.Option("--json")] = 
         if r["problem"]:
             typer.echo(f"{r['image']}: {r['problem']}")
         elif not r["codes"]:
-            typer.echo(f"{r['image']}: no code found ({r['ms']} ms)")
+            typer.echo(f"{r['image']}: no code found ({r['ms']} ms; {', '.join(r['advice'])})")
         for c in r["codes"]:
             where = c["product"] or (f"link to {c['domain']}" if c["domain"] else "not in the catalog")
             sure = "" if c["certain"] else " (unsure)"

@@ -193,6 +193,7 @@ class Core:
             actions.ShowProduct: lambda msg, t, a: [self.products.by_id(t, a.product_id)],
             actions.MoreResults: lambda msg, t, a: self.search.more(msg.user_id, t, a.offset),
             actions.WhereToBuy: lambda msg, t, a: [self.places.where(msg.user_id, t, a.product_id)],
+            actions.ScannedCode: lambda msg, t, a: self.products.by_gtin(msg.user_id, t, a.gtin, "photo"),
             actions.ShowLabel: lambda msg, t, a: [guide.entry(t, self.catalog.label(a.code))],
             actions.ShowGroup: lambda msg, t, a: [guide.group(t, self.catalog.labels(), a.group)],
             actions.LabelGroups: lambda msg, t, a: [guide.groups(t, self.catalog.labels(), edit=True)],

@@ -9,6 +9,7 @@ from bot.replies import Button, Reply
 from catalog import gtin as gtins
 from catalog import labelcodes
 from catalog.cards import ProductCard
+from catalog.scan_quality import Advice
 from catalog.scanner import Code, Scanner, ScanProblem
 from catalog.service import CatalogService
 from catalog.tips import TipBook
@@ -52,7 +53,7 @@ class Products:
         card = self.catalog.card(product_id)
         return self.card(t, card) if card else Reply(t("errors.button_expired"))
 
-    def by_gtin(self, user_id: int, t: Messages, digits: str, kind: str, unsure: bool = False) -> list[Reply]:
+    def by_gtin(self, user_id: int, t: Messages, digits: str, kind: str) -> list[Reply]:
         """A typed (``kind="barcode"``) or scanned (``"photo"``) barcode: its card, or what we know."""
         try:
             barcode = gtins.describe(digits)
@@ -63,17 +64,19 @@ class Products:
             user_id, kind, card is not None, t.locale, product_id=card.id if card else None, gtin=barcode.gtin
         )
         if card:
-            reply = self.card(t, card)
-            if unsure:
-                reply = Reply(f"{reply.text}\n\n<i>{t('scan.unsure')}</i>", buttons=reply.buttons)
-            return [reply]
+            return [self.card(t, card)]
         prefix = t(f"prefix.{barcode.kind.value}", usage=barcode.prefix_usage)
         text = "\n".join([t("barcode.not_found", digits=barcode.gtin), prefix, "", t("barcode.next_steps")])
         report = Button(t("report.btn_missing"), actions.ReportMissing(barcode.gtin).pack())
         return [Reply(text, buttons=((report,),))]
 
     def photo(self, user_id: int, t: Messages, image: bytes, caption: str) -> list[Reply]:
-        """Codes found in a photo (up to three), and label codes typed in its caption."""
+        """Codes found in a photo, and label codes typed in its caption.
+
+        One sure product code gets its card. An unsure one is never shown as a card: the
+        shopper gets the digits to compare with the pack and a button to open it. Several
+        product codes become a choice. When nothing is read, the advice says why.
+        """
         if self.scanner is None:
             return [Reply(t("errors.unsupported"))]
         result = self.scanner.scan(image)
@@ -84,17 +87,67 @@ class Products:
             if captions:  # a photo of a label with its code typed in the caption
                 return captions
             self.usage.record(user_id, "photo", False, t.locale)
-            return [Reply(t("scan.nothing"))]
+            return [Reply(retake(t, result.advice))]
+        products = [c for c in result.codes if c.gtin][:MAX_CHOICES]
+        others = [c for c in result.codes if not c.gtin][:2]
         replies: list[Reply] = []
-        if len(result.codes) > 1:
-            replies.append(Reply(t("scan.several", count=len(result.codes))))
-        for code in result.codes[:3]:
-            replies.extend(self._code(user_id, t, code))
+        if len(products) > 1:
+            replies.append(self._choice(t, products))
+        elif products and products[0].certain:
+            replies.extend(self.by_gtin(user_id, t, products[0].gtin or "", kind="photo"))
+        elif products:
+            replies.append(unsure(t, products[0], result.advice))
+        for code in others:
+            replies.extend(self._code(t, code))
         return replies + captions
 
-    def _code(self, user_id: int, t: Messages, code: Code) -> list[Reply]:
-        if code.gtin:
-            return self.by_gtin(user_id, t, code.gtin, kind="photo", unsure=not code.certain)
+    def _choice(self, t: Messages, codes: list[Code]) -> Reply:
+        """Two or more product codes in one photo: the shopper picks, by name or by digits."""
+        rows = []
+        for code in codes:
+            card = self.catalog.by_gtin(code.gtin or "")
+            name = short(local(card.product, "name", t.locale), 40) if card else t("scan.not_in_catalog")
+            mark = "" if code.certain else " ?"
+            pick = actions.ScannedCode(code.gtin or "").pack()
+            rows.append((Button(f"{printed(code)}{mark} · {name}", pick),))
+        return Reply(t("scan.choose", count=len(codes)), buttons=tuple(rows))
+
+    def _code(self, t: Messages, code: Code) -> list[Reply]:
+        note = "" if code.certain else f"\n<i>{t('scan.unsure_qr')}</i>"
         if code.domain:
-            return [Reply(t("scan.qr_url", domain=code.domain))]
-        return [Reply(t("scan.qr_text", text=short(code.raw, 300)))]
+            return [Reply(t("scan.qr_url", domain=code.domain) + note)]
+        return [Reply(t("scan.qr_text", text=visible(short(code.raw, 300))) + note)]
+
+
+MAX_CHOICES = 4
+
+
+def printed(code: Code) -> str:
+    """The digits grouped as they are printed under the bars, to compare at a glance."""
+    digits = code.raw if code.raw.isdigit() else code.gtin or ""
+    groups = {13: (1, 6, 6), 12: (1, 5, 5, 1), 8: (4, 4) if code.symbology == "ean8" else (1, 6, 1)}
+    out, at = [], 0
+    for size in groups.get(len(digits), (len(digits),)):
+        out.append(digits[at : at + size])
+        at += size
+    return " ".join(out)
+
+
+def visible(text: str) -> str:
+    """QR text with its control characters (group separators, tabs in GS1 data) shown as symbols."""
+    return "".join(chr(0x2400 + ord(c)) if ord(c) < 32 and c != "\n" else c for c in text)
+
+
+def retake(t: Messages, advice: list[Advice]) -> str:
+    """Nothing read: what to change before taking the photo again."""
+    lines = [t("scan.nothing_intro")]
+    lines += [t(f"scan.advice_{a.value}") for a in advice or [Advice.FRAME]]
+    return "\n".join([*lines, t("scan.type_digits")])
+
+
+def unsure(t: Messages, code: Code, advice: list[Advice]) -> Reply:
+    """A read nothing confirmed: the digits to compare, and a button once they match."""
+    tips = [t(f"scan.advice_{a.value}") for a in advice if a is not Advice.FRAME]
+    text = "\n".join([t("scan.unsure_check", digits=printed(code)), *tips, t("scan.unsure_else")])
+    button = Button(t("scan.btn_digits_match"), actions.ScannedCode(code.gtin or "").pack())
+    return Reply(text, buttons=((button,),))

@@ -14,6 +14,7 @@ LONGEST: list[Action] = [
     actions.ShowProduct(999_999_999),
     actions.MoreResults(999_999_999),
     actions.WhereToBuy(999_999_999),
+    actions.ScannedCode("9" * 14),
     actions.ShowLabel("A" * 32),
     actions.ShowGroup("good-practice-longer"),
     actions.LabelGroups(),
