@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from catalog.cards import CertView, ProductCard
-from catalog.db import init_db, session
+from catalog import migrate
+from catalog.db import session
 from catalog.models import Certification, LabelScheme, Product
 from catalog.reference import Category, categories, sync_labels
 from catalog.search import Hit, SearchDoc, SearchIndex
@@ -175,7 +176,14 @@ class CatalogService:
         return found[:limit]
 
 
-def prepare_database(engine: Engine) -> None:
-    """Create tables and load the bundled label schemes (cheap when already done)."""
-    init_db(engine)
-    sync_labels(engine)
+def prepare_database(engine: Engine, load: Callable[[], None] | None = None) -> None:
+    """Start-up of a process that writes: under the start-up lock, create the schema of an
+    empty database, load the bundled label schemes, then run ``load`` (more reference data).
+    Raises migrate.SchemaError (one line naming the command) on an older database."""
+
+    def reference() -> None:
+        sync_labels(engine)
+        if load is not None:
+            load()
+
+    migrate.start(engine, reference)
