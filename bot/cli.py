@@ -7,13 +7,16 @@ import logging
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 
 from bot import redact
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -25,6 +28,35 @@ db_app = typer.Typer(no_args_is_help=True, help="Database set-up.")
 app.add_typer(db_app, name="db")
 
 BAD_INPUT = 2
+
+
+def build(
+    loaded: Settings, seed: bool = True, scanner: bool = True, read_only: bool = False
+) -> Services:
+    """The services, or one line on stderr and exit 2 when the database cannot be used as it is."""
+    from bot.services import build_services
+    from catalog.migrate import SchemaError
+
+    try:
+        return build_services(loaded, seed=seed, scanner=scanner, read_only=read_only)
+    except SchemaError as exc:
+        raise fail(str(exc)) from None
+
+
+def prepare(loaded: Settings) -> None:
+    """Before a long-running server starts: schema and reference data ready, or one line and exit 2."""
+    from bot.services import seed_if_empty
+    from catalog.db import make_engine
+    from catalog.migrate import SchemaError
+    from catalog.service import prepare_database
+
+    engine = make_engine(loaded.database_url)
+    try:
+        prepare_database(engine, lambda: seed_if_empty(engine))
+    except SchemaError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
 
 
 def fail(message: str) -> typer.Exit:
@@ -77,23 +109,67 @@ def settings() -> Settings:
 def db_init(
     seed: Annotated[bool, typer.Option(help="Load the bundled sample catalog when empty.")] = True,
 ) -> None:
-    """Create the tables and load the label schemes (and the sample catalog into an empty database)."""
-    from bot.services import build_services
-
-    services = build_services(settings(), seed=seed, scanner=False)
+    """Create or upgrade the schema, load the label schemes (and the sample catalog when empty)."""
+    loaded = settings()
+    _upgrade(loaded)
+    services = build(loaded, seed=seed, scanner=False)
     typer.echo(
         f"database ready: {services.catalog.product_count()} products, "
         f"{len(services.catalog.labels())} label schemes, {len(services.stores)} stores"
     )
 
 
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema to this version of the code (safe to run twice)."""
+    _upgrade(settings())
+
+
+@db_app.command("revision")
+def db_revision(message: str) -> None:
+    """For developers: write a new migration for the model changes (compared on a scratch SQLite)."""
+    import tempfile
+
+    from alembic import command
+
+    from catalog import migrate
+    from catalog.db import make_engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/scratch.db")
+        with engine.connect() as conn:
+            cfg = migrate._config(conn)
+            command.upgrade(cfg, "head")
+            number = f"{int(migrate.head()) + 1:04d}" if migrate.head().isdigit() else None
+            script = command.revision(cfg, message=message, autogenerate=True, rev_id=number)
+        engine.dispose()
+    path = getattr(script, "path", "")
+    typer.echo(f"wrote {path}: check it, then run the migration tests")
+
+
+def _upgrade(loaded: Settings) -> None:
+    from catalog import migrate
+    from catalog.db import make_engine
+
+    engine = make_engine(loaded.database_url)
+    try:
+        before, after = migrate.upgrade(engine)
+    except migrate.SchemaError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
+    if before != after:
+        typer.echo(f"database schema upgraded: {before or 'empty'} -> {after}")
+    else:
+        typer.echo(f"database schema is current ({after})")
+
+
 @app.command()
 def console(lang: Annotated[str | None, typer.Option(help="vi or en (default: vi)")] = None) -> None:
     """Chat with the bot in the terminal (or pipe messages in, one per line)."""
     from bot import console as chat
-    from bot.services import build_services
 
-    services = build_services(settings())
+    services = build(settings())
     try:
         code = chat.run(services.core, language_code=lang)
     finally:
@@ -108,10 +184,9 @@ def lookup(
     limit: Annotated[int, typer.Option(min=1, max=50)] = 5,
 ) -> None:
     """Search the catalog by name, brand, category or barcode digits."""
-    from bot.services import build_services
     from catalog import gtin as gtins
 
-    services = build_services(settings(), scanner=False)
+    services = build(settings(), scanner=False, read_only=True)
     catalog = services.catalog
     digits = gtins.looks_like_barcode(query)
     if digits:
@@ -164,11 +239,10 @@ def import_(
     replace: Annotated[bool, typer.Option("--replace", help="Remove products not in the file.")] = False,
 ) -> None:
     """Validate a catalog CSV and write it in one transaction (all or nothing)."""
-    from bot.services import build_services
     from catalog.csvio import CatalogFileError, CatalogValidationError, apply_catalog, read_catalog_file
     from catalog.reference import categories, known_label_codes
 
-    services = build_services(settings(), seed=False, scanner=False)
+    services = build(settings(), seed=False, scanner=False)
     try:
         parsed = read_catalog_file(file, known_label_codes(services.engine), categories(), progress=True)
     except CatalogFileError as exc:
@@ -200,10 +274,9 @@ def import_off(
     ] = None,
 ) -> None:
     """Import products with mapped labels from an Open Food Facts CSV export (gzipped or not)."""
-    from bot.services import build_services
     from catalog.off_import import import_off as run_import
 
-    services = build_services(settings(), seed=False, scanner=False)
+    services = build(settings(), seed=False, scanner=False)
     if not file.is_file():
         raise fail(f"{file}: no such file")
     try:
@@ -223,12 +296,11 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Write the catalog in the import schema (CSV) or as JSON."""
-    from bot.services import build_services
     from catalog.csvio import export_csv, export_json
 
     if fmt not in ("csv", "json"):
         raise fail("--format must be csv or json")
-    services = build_services(settings(), seed=False, scanner=False)
+    services = build(settings(), scanner=False, read_only=True)
     text = export_csv(services.engine) if fmt == "csv" else export_json(services.engine) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
@@ -239,10 +311,9 @@ def export(
 @app.command()
 def scan(images: list[Path], as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Read the barcodes and QR codes in image files and look them up in the catalog."""
-    from bot.services import build_services
     from catalog.scanner import Scanner
 
-    services = build_services(settings(), scanner=False)
+    services = build(settings(), scanner=False, read_only=True)
     scanner = Scanner(budget_seconds=services.settings.scan_seconds)
     results = []
     for path in images:
@@ -338,10 +409,9 @@ def stats(
     from bot.admin import figures as admin_figures
     from bot.i18n import Messages
     from bot.replies import plain
-    from bot.services import build_services
     from catalog import stats as figures
 
-    services = build_services(settings(), seed=False, scanner=False)
+    services = build(settings(), scanner=False, read_only=True)
     try:
         first, last = figures.period(services.catalog.today(), start, end)
     except ValueError:
@@ -366,6 +436,7 @@ def run() -> None:
 
     loaded = telegram_settings()
     try:
+        prepare(loaded)
         run_polling(loaded)
     except TelegramError as exc:
         raise started("the bot", exc) from None
@@ -389,6 +460,7 @@ def webhook(
     if loaded.webhook_secret is None:
         raise fail("webhook needs WEBHOOK_SECRET (1-256 characters A-Z, a-z, 0-9, _ and -)")
     loaded = telegram_settings()
+    prepare(loaded)
     try:
         run_webhook(loaded, url=url, listen=listen or loaded.webhook_listen, port=port or loaded.webhook_port)
     except TelegramError as exc:
@@ -418,6 +490,7 @@ def serve(
     if loaded.webhook_secret is None:
         raise fail("serve needs WEBHOOK_SECRET (1-256 characters A-Z, a-z, 0-9, _ and -)")
     loaded = telegram_settings()
+    prepare(loaded)
     url = url or loaded.webhook_url
     if url:
         try:

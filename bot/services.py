@@ -12,6 +12,7 @@ from bot.admin import AdminDesk
 from bot.config import Settings
 from bot.core import Core
 from bot.guard import FloodGuard
+from catalog import migrate
 from catalog.csvio import apply_catalog, read_catalog_file
 from catalog.db import make_engine, session
 from catalog.models import Product, Retailer
@@ -91,11 +92,18 @@ def build_core(
     )
 
 
-def build_services(settings: Settings, seed: bool = True, scanner: bool = True) -> Services:
+def build_services(
+    settings: Settings, seed: bool = True, scanner: bool = True, read_only: bool = False
+) -> Services:
+    """Everything, ready. A process that may write first prepares the database under the
+    start-up lock (schema of an empty database, reference data, the sample catalog when
+    ``seed``); ``read_only`` only checks the schema and writes nothing. Either raises
+    migrate.SchemaError with one line naming the command to run."""
     engine = make_engine(settings.database_url)
-    prepare_database(engine)
-    if seed:
-        seed_if_empty(engine)
+    if read_only:
+        migrate.check(engine)
+    else:
+        prepare_database(engine, (lambda: seed_if_empty(engine)) if seed else None)
     catalog = CatalogService(engine)
     stores = StoreDirectory(engine)
     core = build_core(

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
-from catalog.cards import CertView, ProductCard
 from catalog import migrate
+from catalog.cards import CertView, ProductCard
 from catalog.db import session
 from catalog.models import Certification, LabelScheme, Product
 from catalog.reference import Category, categories, sync_labels

@@ -27,6 +27,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.services import Services, build_services
+from catalog import migrate
 from handlers import metrics
 from handlers.app import WEBHOOK_PATH, build_application, install_redaction
 from webapp.app import webapp_routes
@@ -121,13 +122,16 @@ async def _read_limited(request: Request, limit: int) -> bytes | None:
 
 
 def health(services: Services) -> tuple[bool, dict[str, str]]:
-    """Whether this worker can serve: the database answers."""
+    """Whether this worker can serve: the database answers and its schema is current."""
     try:
         with services.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+            behind = migrate.problem(conn)
     except Exception as exc:  # any driver error means "not healthy", with its first line
         return False, {"database": f"unreachable: {str(exc).splitlines()[0][:200]}"}
-    return True, {"database": "ok"}
+    if behind:
+        return False, {"database": "ok", "schema": behind}
+    return True, {"database": "ok", "schema": migrate.head()}
 
 
 async def healthz(request: Request) -> Response:

@@ -1,12 +1,11 @@
-"""The same catalog on PostgreSQL. Skipped unless ECOLABEL_TEST_POSTGRES_URL names an empty database,
-e.g. postgresql+psycopg://postgres@localhost/ecolabel_test (needs the psycopg driver)."""
+"""The same catalog on PostgreSQL, in a fresh database. Skipped unless ECOLABEL_TEST_POSTGRES
+names a reachable server (see tests/pgtools.py)."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
 
 import pytest
-from sqlmodel import SQLModel
 
 from bot import actions
 from bot.core import Incoming
@@ -15,15 +14,18 @@ from catalog.csvio import apply_catalog, export_csv, parse_catalog
 from catalog.db import make_engine
 from catalog.reference import categories, read_label_rows
 from catalog.service import CatalogService, prepare_database
+from tests import pgtools as pg
 from tests.conftest import ROOT, TODAY, make_core
 
-URL = os.environ.get("ECOLABEL_TEST_POSTGRES_URL")
-pytestmark = pytest.mark.skipif(not URL, reason="set ECOLABEL_TEST_POSTGRES_URL to run on PostgreSQL")
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    with pg.fresh_database() as url:
+        yield url
 
 
-def test_catalog_search_and_core_on_postgres() -> None:
-    engine = make_engine(URL or "")
-    SQLModel.metadata.drop_all(engine)
+def test_catalog_search_and_core_on_postgres(pg_url: str) -> None:
+    engine = make_engine(pg_url)
     prepare_database(engine)
     try:
         sample = (ROOT / "data/ecolabel.csv").read_bytes()
@@ -44,5 +46,4 @@ def test_catalog_search_and_core_on_postgres() -> None:
         s = stats.compute(engine, TODAY, TODAY)
         assert s.lookups == 2 and s.top_missing == [("8935049500933", 1)]
     finally:
-        SQLModel.metadata.drop_all(engine)
         engine.dispose()

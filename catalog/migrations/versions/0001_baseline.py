@@ -26,9 +26,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
+        "catalogstate",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
         "labelscheme",
         sa.Column("code", sa.String(length=32), nullable=False),
         sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("strength", sa.Integer(), nullable=False),
         sa.Column("name_vi", sa.String(), nullable=False),
         sa.Column("name_en", sa.String(), nullable=False),
         sa.Column("issuer_vi", sa.String(), nullable=False),
@@ -43,14 +50,15 @@ def upgrade() -> None:
         sa.Column("verify_en", sa.String(), nullable=False),
         sa.Column("validity_vi", sa.String(), nullable=False),
         sa.Column("validity_en", sa.String(), nullable=False),
-        sa.Column("source", sa.String(), nullable=False),
+        sa.Column("source_vi", sa.String(), nullable=False),
+        sa.Column("source_en", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("code"),
     )
     op.create_table(
         "lookup",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("found", sa.Boolean(), nullable=False),
         sa.Column("product_id", sa.Integer(), nullable=True),
@@ -129,6 +137,8 @@ def upgrade() -> None:
         sa.Column("locale", sa.String(length=8), nullable=True),
         sa.Column("last_lat", sa.Float(), nullable=True),
         sa.Column("last_lon", sa.Float(), nullable=True),
+        sa.Column("located_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("next_tip", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("user_id"),
     )
@@ -141,6 +151,13 @@ def upgrade() -> None:
         sa.Column("next_tip", sa.Integer(), nullable=False),
         sa.Column("last_sent", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("user_id"),
+    )
+    op.create_table(
+        "usageday",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("users", sa.Integer(), nullable=False),
+        sa.Column("new_users", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day"),
     )
     op.create_table(
         "certification",
@@ -167,6 +184,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_certification_product_id"), ["product_id"], unique=False)
 
     op.create_table(
+        "favourite",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("product_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["product_id"], ["product.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("user_id", "product_id"),
+    )
+    op.create_table(
         "retailerproduct",
         sa.Column("retailer_id", sa.Integer(), nullable=False),
         sa.Column("product_id", sa.Integer(), nullable=False),
@@ -174,15 +199,31 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["retailer_id"], ["retailer.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("retailer_id", "product_id"),
     )
+    op.create_table(
+        "viewed",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("product_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["product_id"], ["product.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("user_id", "product_id"),
+    )
+    with op.batch_alter_table("viewed", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_viewed_at"), ["at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("viewed", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_viewed_at"))
+
+    op.drop_table("viewed")
     op.drop_table("retailerproduct")
+    op.drop_table("favourite")
     with op.batch_alter_table("certification", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_certification_product_id"))
         batch_op.drop_index(batch_op.f("ix_certification_label_code"))
 
     op.drop_table("certification")
+    op.drop_table("usageday")
     op.drop_table("subscription")
     op.drop_table("shopper")
     with op.batch_alter_table("retailer", schema=None) as batch_op:
@@ -207,4 +248,5 @@ def downgrade() -> None:
 
     op.drop_table("lookup")
     op.drop_table("labelscheme")
+    op.drop_table("catalogstate")
     op.drop_table("adminaction")
