@@ -340,6 +340,109 @@ def read_catalog_file(
     return parse_catalog(path.read_bytes(), known_labels, known_categories, progress)
 
 
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One stored value an import changes: for the summary an officer reads before confirming."""
+
+    line: int
+    key: str
+    column: str
+    old: object
+    new: object
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What an import will write, worked out by reading only (a check writes nothing)."""
+
+    report: ImportReport
+    existing: dict[str, Product]
+    product_updates: list[tuple[Product, dict[str, object]]] = field(default_factory=list)
+    cert_updates: list[tuple[Certification, dict[str, object]]] = field(default_factory=list)
+    cert_adds: list[CertRow] = field(default_factory=list)
+    cert_deletes: list[int] = field(default_factory=list)
+    products_gone: list[int] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _differences(obj: object, values: dict[str, object]) -> list[tuple[str, object, object]]:
+    return [(k, getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v]
+
+
+def _plan(db, parsed: ParsedCatalog, replace: bool, progress: bool) -> _Plan:  # type: ignore[no-untyped-def]
+    report = ImportReport()
+    if replace:
+        existing = {p.key: p for p in db.exec(select(Product))}
+    else:  # only the products this file names, so chunked imports stay linear
+        existing = {}
+        for keys in chunks(list(parsed.products)):
+            stmt = select(Product).where(Product.key.in_(keys))  # type: ignore[attr-defined]
+            existing.update({p.key: p for p in db.exec(stmt)})
+    plan = _Plan(report, existing)
+    for row in tqdm(parsed.products.values(), desc="products", disable=None if progress else True):
+        product = existing.get(row.key)
+        values = {f: getattr(row, f) for f in PRODUCT_FIELDS}
+        if product is None:
+            report.products_added += 1
+            continue
+        diff = _differences(product, values)
+        if diff:
+            report.products_changed += 1
+            plan.product_updates.append((product, values))
+            plan.changes.extend(FieldChange(row.line, row.key, c, old, new) for c, old, new in diff)
+        else:
+            report.products_unchanged += 1
+    current: dict[tuple[int, str, str], Certification] = {}
+    ids = [p.id for key, p in existing.items() if key in parsed.products]
+    for chunk in chunks(ids):
+        stmt = select(Certification).where(Certification.product_id.in_(chunk))  # type: ignore[union-attr]
+        for cert in db.exec(stmt):
+            current[(cert.product_id, cert.label_code, cert.certificate_no)] = cert
+    kept: set[int] = set()
+    for row in parsed.certs:
+        product = existing.get(row.product_key)
+        cert = current.get((product.id, row.label, row.certificate_no)) if product else None  # type: ignore[arg-type]
+        if cert is None:
+            report.certs_added += 1
+            plan.cert_adds.append(row)
+            continue
+        kept.add(cert.id)  # type: ignore[arg-type]
+        values = {f: getattr(row, f) for f in CERT_FIELDS}
+        diff = _differences(cert, values)
+        if diff:
+            report.certs_changed += 1
+            plan.cert_updates.append((cert, values))
+            label = f"{row.label} {row.certificate_no}".strip()
+            plan.changes.extend(
+                FieldChange(row.line, row.product_key, f"{c} ({label})", old, new) for c, old, new in diff
+            )
+        else:
+            report.certs_unchanged += 1
+    for cert in current.values():
+        if cert.id not in kept:
+            plan.cert_deletes.append(cert.id)  # type: ignore[arg-type]
+            report.certs_removed += 1
+    if replace:
+        plan.products_gone = [p.id for key, p in existing.items() if key not in parsed.products]  # type: ignore[misc]
+        report.products_removed = len(plan.products_gone)
+        for chunk in chunks(plan.products_gone):
+            report.certs_removed += len(
+                db.exec(select(Certification.id).where(Certification.product_id.in_(chunk))).all()  # type: ignore[union-attr]
+            )
+    return plan
+
+
+def check_catalog(
+    engine: Engine, parsed: ParsedCatalog, replace: bool = False
+) -> tuple[ImportReport, list[FieldChange]]:
+    """What ``apply_catalog`` would do and which stored values it would change; reads only."""
+    with session(engine) as db:
+        plan = _plan(db, parsed, replace, progress=False)
+        db.rollback()
+    plan.report.dry_run = True
+    return plan.report, plan.changes
+
+
 def apply_catalog(
     engine: Engine,
     parsed: ParsedCatalog,
@@ -347,79 +450,47 @@ def apply_catalog(
     dry_run: bool = False,
     progress: bool = False,
 ) -> ImportReport:
-    """Write a validated catalog in one transaction (rolled back when ``dry_run``).
+    """Write a validated catalog in one short transaction (nothing is written when ``dry_run``).
 
     Products are matched on their stable key; a product named in the file gets exactly
     the certifications the file lists. With ``replace`` products missing from the file
-    are removed too.
+    are removed too. Everything that can be worked out by reading is done before the
+    first write, so the write lock is held only while rows are actually written.
     """
-    report = ImportReport(dry_run=dry_run)
     with session(engine) as db:
-        if replace:
-            existing = {p.key: p for p in db.exec(select(Product))}
-        else:  # only the products this file names, so chunked imports stay linear
-            existing = {}
-            for keys in chunks(list(parsed.products)):
-                stmt = select(Product).where(Product.key.in_(keys))  # type: ignore[attr-defined]
-                existing.update({p.key: p for p in db.exec(stmt)})
-        by_key: dict[str, Product] = {}
-        for row in tqdm(parsed.products.values(), desc="products", disable=None if progress else True):
-            product = existing.get(row.key)
-            values = {f: getattr(row, f) for f in PRODUCT_FIELDS}
-            if product is None:
-                product = Product(key=row.key, **values)
-                db.add(product)
-                report.products_added += 1
-            elif assign(product, values):
-                report.products_changed += 1
-            else:
-                report.products_unchanged += 1
-            by_key[row.key] = product
-        db.flush()
-        ids = [p.id for p in by_key.values()]
-        current: dict[tuple[int, str, str], Certification] = {}
-        for chunk in chunks(ids):
-            stmt = select(Certification).where(Certification.product_id.in_(chunk))  # type: ignore[union-attr]
-            for cert in db.exec(stmt):
-                current[(cert.product_id, cert.label_code, cert.certificate_no)] = cert
-        kept: set[int] = set()
-        for row in parsed.certs:
-            pid = by_key[row.product_key].id
-            assert pid is not None
-            cert = current.get((pid, row.label, row.certificate_no))
-            values = {f: getattr(row, f) for f in CERT_FIELDS}
-            if cert is None:
-                db.add(
-                    Certification(
-                        product_id=pid, label_code=row.label, certificate_no=row.certificate_no, **values
-                    )
-                )
-                report.certs_added += 1
-                continue
-            kept.add(cert.id)  # type: ignore[arg-type]
-            if assign(cert, values):
-                report.certs_changed += 1
-            else:
-                report.certs_unchanged += 1
-        for cert in current.values():
-            if cert.id not in kept:
-                db.delete(cert)
-                report.certs_removed += 1
-        if replace:
-            gone = [p.id for key, p in existing.items() if key not in by_key]
-            report.products_removed = len(gone)
-            for chunk in chunks(gone):
-                report.certs_removed += len(
-                    db.exec(select(Certification.id).where(Certification.product_id.in_(chunk))).all()
-                )  # type: ignore[union-attr]
-                db.exec(delete(Certification).where(Certification.product_id.in_(chunk)))  # type: ignore[union-attr,call-overload]
-                db.exec(delete(Product).where(Product.id.in_(chunk)))  # type: ignore[union-attr,call-overload]
-        if dry_run:
+        plan = _plan(db, parsed, replace, progress)
+        report = plan.report
+        report.dry_run = dry_run
+        if dry_run or not report.changed_anything:
             db.rollback()
-        else:
-            if report.changed_anything:
-                bump_version(db)
-            db.commit()
+            return report
+        for obj, values in [*plan.product_updates, *plan.cert_updates]:
+            assign(obj, values)
+            db.add(obj)
+        added = [
+            Product(key=row.key, **{f: getattr(row, f) for f in PRODUCT_FIELDS})
+            for row in parsed.products.values()
+            if row.key not in plan.existing
+        ]
+        db.add_all(added)
+        db.flush()
+        pids = {p.key: p.id for p in [*plan.existing.values(), *added]}
+        for chunk in chunks(plan.cert_deletes):
+            db.exec(delete(Certification).where(Certification.id.in_(chunk)))  # type: ignore[union-attr,call-overload]
+        for row in plan.cert_adds:
+            db.add(
+                Certification(
+                    product_id=pids[row.product_key],
+                    label_code=row.label,
+                    certificate_no=row.certificate_no,
+                    **{f: getattr(row, f) for f in CERT_FIELDS},
+                )
+            )
+        for chunk in chunks(plan.products_gone):
+            db.exec(delete(Certification).where(Certification.product_id.in_(chunk)))  # type: ignore[union-attr,call-overload]
+            db.exec(delete(Product).where(Product.id.in_(chunk)))  # type: ignore[union-attr,call-overload]
+        bump_version(db)
+        db.commit()
     return report
 
 

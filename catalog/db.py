@@ -13,6 +13,9 @@ from sqlmodel import Session, SQLModel, create_engine
 from catalog import models  # noqa: F401  (registers the tables)
 
 T = TypeVar("T")
+# A writer waits this long for another one (an import's write phase, a usage flush) instead
+# of failing with "database is locked"; write transactions are kept short so it never has to.
+BUSY_TIMEOUT_MS = 30_000
 
 
 def make_engine(url: str) -> Engine:
@@ -20,7 +23,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     kwargs: dict[str, object] = {}
     if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"check_same_thread": False}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
@@ -33,7 +36,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             if not memory:
                 cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA busy_timeout=5000")
+                cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cur.close()
 
     return engine
