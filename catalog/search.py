@@ -1,32 +1,40 @@
-"""In-memory fuzzy product search, built once at start-up.
+"""In-memory product search, built once at start-up.
 
-Retrieval is token based so it stays fast on large catalogs: every query word is
-matched against the vocabulary (exactly, as a prefix, or within a small edit
-distance), the postings of the matched words are summed with IDF weights in NumPy,
-and only the best few hundred candidates are re-ranked with rapidfuzz on the whole
-name. Everything is compared in folded form (see ``catalog.text``).
+A query is first read into catalog words (``catalog.query``: keystrokes, joined and split
+syllables, abbreviations, pack sizes). Each word is then matched against the vocabulary
+(exactly, as a prefix, or within one or two OSA edits, where swapping two letters is
+one edit) and the postings of the matched words are summed in NumPy, each word weighted
+by how informative the word the shopper typed is (its IDF), not by its rarest
+look-alike. A product is *found* only when the query's content words are matched
+well (a fuzzy look-alike of a real syllable such as ``quat`` -> ``qua`` does not count);
+the best few hundred found products are re-ranked on the whole name: words that stand
+next to each other in the query and in the name, closeness of the strings, and the
+marks the shopper typed (``tươi`` is not ``tuổi``).
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
-import re
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
-from catalog.text import fold
+from catalog.query import Analysed, QueryReader, QueryWord, analyse, index_words
+from catalog.vietnamese import is_syllable, marks_of
 
 # How much a word counts, by where it appears in the product.
 FIELD_WEIGHTS = {"name": 1.0, "brand": 1.0, "category": 0.7, "label": 0.6, "producer": 0.4}
 MIN_SCORE = 60.0
-_CANDIDATES = 200
+FOUND = 0.7  # share of the query's content weight a product must match well to be shown
+STRONG = 0.75  # a word match at least this good counts towards FOUND
+_RERANKED = 60  # products re-ranked on their whole name, beyond the number asked for
 _MAX_QUERY_WORDS = 12
 
 
@@ -51,25 +59,86 @@ class Hit:
     score: float
 
 
-_DIGIT_LETTER = re.compile(r"(?<=[0-9])(?=[a-z])|(?<=[a-z])(?=[0-9])")
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Hits best first, how many products matched in all, and whether the first is a clear answer."""
+
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    confident: bool = False
+    words: tuple[QueryWord, ...] = ()
 
 
 def words_of(text: str) -> str:
-    """Folded text with numbers split from units (``12000btu`` -> ``12000 btu``)."""
-    return _DIGIT_LETTER.sub(" ", fold(text))
+    """Folded text in index form: pack sizes in one unit, numbers split from other letters."""
+    return " ".join(index_words(text))
 
 
-def _closeness(query: str, name: str) -> float:
-    """How much a whole name looks like the query, 0-100 (order and extra words count)."""
-    if not name:
-        return 0.0
-    return 0.6 * fuzz.partial_ratio(query, name) + 0.4 * fuzz.token_sort_ratio(query, name)
+def _closeness(query: str, names: list[str]) -> np.ndarray:
+    """How much each whole name looks like the query, 0-100 (order and extra words count)."""
+    if not names:
+        return np.zeros(0, dtype=np.float32)
+    partial = process.cdist([query], names, scorer=fuzz.partial_ratio, dtype=np.float32)[0]
+    order = process.cdist([query], names, scorer=fuzz.token_sort_ratio, dtype=np.float32)[0]
+    return 0.6 * partial + 0.4 * order
 
 
 def _max_edits(word: str) -> int:
-    if len(word) <= 2 or any(ch.isdigit() for ch in word):  # 12000 must not find 18000
+    if any(ch.isdigit() for ch in word):  # 12000 must not find 18000
         return 0
+    if len(word) <= 3:
+        return 1  # only a swap of two letters, see _expand
     return 1 if len(word) <= 5 else 2
+
+
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEIGHBOURS = {
+    ch: {row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)} for row in _ROWS for i, ch in enumerate(row)
+}
+
+
+def _doubled(typed: str, word: str) -> bool:
+    """One letter typed twice or once too few (``lled`` for ``led``)."""
+    longer, shorter = (typed, word) if len(typed) > len(word) else (word, typed)
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(
+        longer[i] == longer[i - 1] and longer[:i] + longer[i + 1 :] == shorter for i in range(1, len(longer))
+    )
+
+
+def _is_slip(typed: str, word: str) -> bool:
+    """A one-key slip on a phone keyboard: two letters swapped, or a neighbouring key hit instead."""
+    if len(typed) != len(word) or typed == word:
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    if len(diff) == 2 and diff[1] == diff[0] + 1:
+        return typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
+    return len(diff) == 1 and word[diff[0]] in _NEIGHBOURS.get(typed[diff[0]], ())
+
+
+def _spots(sets: list[frozenset[str]], tokens: list[str]) -> list[list[int]]:
+    """Where each query word stands in a name (positions of the tokens it may stand for)."""
+    return [[i for i, t in enumerate(tokens) if t in s] for s in sets]
+
+
+def _near(
+    spots: list[list[int]], content: list[int], sets: list[frozenset[str]], brand: frozenset[str]
+) -> bool | None:
+    """Whether some query words stand close together in a name (None: fewer than two are there).
+
+    False means the words are there but spread over a name about something else (``nuoc hoa``
+    in "nước tẩy trang hoa hồng"). Words of the brand are left out: a brand and one word of
+    the name is a usual query (``lumiviet panel``)."""
+    found = [spots[i] for i in content if spots[i] and not (sets[i] & brand)]
+    if len(found) < 2:
+        return None
+    return any(any(0 < abs(q - p) <= 2 for p in a for q in b) for a, b in itertools.pairwise(found))
+
+
+def _phrase(spots: list[list[int]]) -> int:
+    """How many neighbouring query words stand next to each other, in order, in a name."""
+    return sum(any(q - p == 1 for p in a for q in b) for a, b in itertools.pairwise(spots))
 
 
 class SearchIndex:
@@ -77,28 +146,42 @@ class SearchIndex:
 
     def __init__(self, docs: Iterable[SearchDoc]) -> None:
         vocab: dict[str, int] = {}
+        codes: set[str] = set()
         tok_ids, doc_ids, weights = array("i"), array("i"), array("f")
         self._product_ids = array("q")
-        self._names: list[str] = []
+        self._names: list[str] = []  # folded: Vietnamese name, English name, brand
+        self._marked: list[str] = []  # the Vietnamese name with its marks, word for word
+        shared: dict[str, Analysed] = {}  # brands, categories, labels, producers repeat
         for doc in docs:
             n = len(self._product_ids)
             self._product_ids.append(doc.product_id)
-            name_vi, name_en, brand = words_of(doc.name_vi), words_of(doc.name_en), words_of(doc.brand)
-            self._names.append(f"{name_vi}\x1f{name_en}")
-            best: dict[int, float] = {}
+            vi, en = analyse(doc.name_vi), analyse(doc.name_en)
+            fields = [(vi, FIELD_WEIGHTS["name"]), (en, FIELD_WEIGHTS["name"])]
             for text, fieldname in (
-                (name_vi, "name"),
-                (name_en, "name"),
-                (brand, "brand"),
-                (words_of(doc.category_words), "category"),
-                (words_of(doc.label_words), "label"),
-                (words_of(doc.producer), "producer"),
+                (doc.brand, "brand"),
+                (doc.category_words, "category"),
+                (doc.label_words, "label"),
+                (doc.producer, "producer"),
             ):
-                w = FIELD_WEIGHTS[fieldname]
-                for word in text.split():
+                if text:
+                    if text not in shared:
+                        shared[text] = analyse(text)
+                    fields.append((shared[text], FIELD_WEIGHTS[fieldname]))
+            brand = fields[2][0].folded if doc.brand else ()
+            self._names.append(f"{' '.join(vi.folded)}\x1f{' '.join(en.folded)}\x1f{' '.join(brand)}")
+            self._marked.append(" ".join(vi.marked))
+            best: dict[int, float] = {}
+            for text, w in fields:
+                codes.update(text.codes)
+                for word in (*text.folded, *text.numbers):
                     tid = vocab.setdefault(word, len(vocab))
                     if best.get(tid, 0.0) < w:
                         best[tid] = w
+                if w == FIELD_WEIGHTS["category"]:  # a name word that is also the product's kind counts more
+                    for word in text.folded:
+                        tid = vocab[word]
+                        if best[tid] > w:
+                            best[tid] = FIELD_WEIGHTS["name"] + 0.1
             for tid, w in best.items():
                 tok_ids.append(tid)
                 doc_ids.append(n)
@@ -112,8 +195,12 @@ class SearchIndex:
         self._post_docs = np.frombuffer(doc_ids, dtype=np.int32)[order]
         self._post_w = np.frombuffer(weights, dtype=np.float32)[order]
         counts = np.bincount(toks, minlength=len(vocab))
+        self._df = counts
         self._offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         self._idf = np.log1p(self._size / np.maximum(counts, 1)).astype(np.float32)
+        # an unknown word weighs like a word found in a handful of products
+        self._unknown_weight = float(math.log1p(self._size / 3)) if self._size else 1.0
+        self.reader = QueryReader(vocab, frozenset(codes), frequency=self._frequency)
         self._expand = lru_cache(maxsize=4096)(self._expand_uncached)
 
     def __len__(self) -> int:
@@ -123,58 +210,183 @@ class SearchIndex:
     def vocabulary_size(self) -> int:
         return len(self._vocab)
 
+    def _frequency(self, word: str) -> int:
+        tid = self._vocab.get(word)
+        return int(self._df[tid]) if tid is not None else 0
+
     def _expand_uncached(self, word: str, is_last: bool) -> tuple[tuple[int, float], ...]:
-        """Vocabulary words a query word may stand for, with a similarity in (0, 1]."""
+        """Vocabulary words a query word may stand for, with a similarity in (0, 1].
+
+        A fuzzy look-alike of a word that is itself a well-formed syllable is weak evidence:
+        ``quat`` (quạt, a fan) is a real word, not a typo of ``qua``.
+        """
         found: dict[int, float] = {}
         exact = self._vocab.get(word)
         if exact is not None:
             found[exact] = 1.0
-        if len(word) >= 2 and (is_last or len(word) >= 3):
+        if len(word) >= 2 and (is_last or len(word) >= 3) and not word.isdigit():
             start = bisect.bisect_left(self._words, word)
+            sim = (0.85 if len(word) >= 4 else 0.7 if len(word) == 3 else 0.6) if is_last else 0.7
             for candidate in self._words[start : start + 30]:
                 if not candidate.startswith(word):
                     break
-                tid = self._vocab[candidate]
-                found.setdefault(tid, 0.85 if is_last else 0.7)
+                found.setdefault(self._vocab[candidate], sim)
         edits = _max_edits(word)
         if edits:
-            for _, dist, tid in process.extract(
-                word, self._word_list, scorer=Levenshtein.distance, score_cutoff=edits, limit=25
+            for candidate, dist, tid in process.extract(
+                word, self._word_list, scorer=OSA.distance, score_cutoff=edits, limit=40
             ):
-                found.setdefault(tid, 0.8 if dist == 1 else 0.6)
+                sim = self._typo_similarity(word, candidate, dist, exact is not None)
+                if sim:
+                    found[tid] = max(found.get(tid, 0.0), sim)
         return tuple(found.items())
 
+    @staticmethod
+    def _typo_similarity(typed: str, word: str, dist: int, typed_is_known: bool) -> float:
+        """How likely ``typed`` is a slip for the catalog word ``word`` (0: not at all).
+
+        Two swapped letters and a neighbouring key are the usual phone slips. When the
+        typed word is itself a catalog word or a well-formed syllable, other edits are
+        weak evidence: ``quat`` (quạt) is a real word, not a slip of ``qua``.
+        """
+        swap = dist == 1 and sorted(typed) == sorted(word) and _is_slip(typed, word)
+        slip = dist == 1 and _is_slip(typed, word)
+        if len(typed) <= 3 or typed_is_known:
+            return 0.8 if swap else 0.0
+        if is_syllable(typed):
+            return 0.8 if slip else (0.55 if dist == 1 else 0.4)
+        if dist == 2:
+            return 0.6
+        return 0.85 if swap else 0.8 if slip or len(typed) >= 6 or _doubled(typed, word) else 0.6
+
+    def _weight(self, word: QueryWord, matches: tuple[tuple[int, float], ...]) -> float:
+        """How informative the typed word is: its own IDF, or that of its closest look-alikes."""
+        tid = self._vocab.get(word.text)
+        if tid is not None:
+            weight = float(self._idf[tid])
+        elif matches:
+            top = max(s for _, s in matches)
+            weight = float(np.mean([self._idf[t] for t, s in matches if s == top]))
+        else:
+            weight = self._unknown_weight
+        return weight * (0.5 if word.is_quantity else 1.0)
+
     def search(self, query: str, limit: int = 10, min_score: float = MIN_SCORE) -> list[Hit]:
-        """Best matches for ``query``, best first, scored 0-100; weak matches are left out."""
-        folded_query = " ".join(words_of(query).split()[: _MAX_QUERY_WORDS * 2])
-        words = list(dict.fromkeys(folded_query.split()))[:_MAX_QUERY_WORDS]
+        """Best matches for ``query``, best first, scored 0-100; products not really matched are left out."""
+        return self.lookup(query, limit, min_score).hits
+
+    def lookup(self, query: str, limit: int = 10, min_score: float = MIN_SCORE) -> SearchResult:
+        """Search with the count of all matches and whether the first hit is a clear answer."""
+        words = self.reader.read(query, _MAX_QUERY_WORDS)
         if not words or not self._size:
-            return []
+            return SearchResult(words=tuple(words))
         total = np.zeros(self._size, dtype=np.float32)
-        weight_sum = 0.0
+        strong = np.zeros(self._size, dtype=np.float32)
+        weight_sum = strong_sum = 0.0
+        head: np.ndarray | None = None  # the first content word: the kind of product, in Vietnamese
+        sets: list[frozenset[str]] = []
+        done: set[str] = set()
         for i, word in enumerate(words):
-            matches = self._expand(word, i == len(words) - 1)
+            matches = self._expand(word.text, i == len(words) - 1)
+            sets.append(frozenset(self._word_list[t] for t, s in matches if s >= 0.5))
+            if word.text in done:
+                continue  # a repeated word counts once (it still counts for phrases)
+            done.add(word.text)
+            weight = self._weight(word, matches)
+            weight_sum += weight
+            if not word.is_quantity:
+                strong_sum += weight
             if not matches:
-                weight_sum += 1.0 + math.log1p(len(word))  # an unknown word still counts
+                if head is None and not word.is_quantity:
+                    head = np.zeros(self._size, dtype=np.bool_)
                 continue
-            word_weight = float(max(self._idf[t] for t, _ in matches))
-            weight_sum += word_weight
             best = np.zeros(self._size, dtype=np.float32)
+            good = np.zeros(self._size, dtype=np.bool_)
             for tid, similarity in matches:
                 lo, hi = self._offsets[tid], self._offsets[tid + 1]
                 docs = self._post_docs[lo:hi]  # each product appears once per word
                 best[docs] = np.maximum(best[docs], self._post_w[lo:hi] * similarity)
-            total += best * word_weight
+                if similarity >= STRONG:
+                    good[docs[self._post_w[lo:hi] >= 0.5]] = True  # a producer's name is no match
+            total += best * weight
+            if not word.is_quantity:
+                strong += good * np.float32(weight)
+                if head is None:
+                    head = good
+        if strong_sum == 0:
+            return SearchResult(words=tuple(words))  # only sizes or numbers: not a product query
         coverage = total / weight_sum
-        k = min(_CANDIDATES, self._size)
-        top = np.argpartition(-coverage, k - 1)[:k] if k < self._size else np.arange(self._size)
-        top = top[coverage[top] > 0.3]
-        hits: list[Hit] = []
-        for n in top.tolist():
-            name_vi, name_en = self._names[n].split("\x1f")
-            closeness = max(_closeness(folded_query, name_vi), _closeness(folded_query, name_en))
-            score = 100.0 * float(coverage[n]) * 0.7 + closeness * 0.3
+        ok = strong >= FOUND * strong_sum - 1e-6
+        if head is not None and len([w for w in words if not w.is_quantity]) > 1:
+            ok &= head
+        matched = np.flatnonzero(ok)
+        count = len(matched)
+        keep = limit + _RERANKED
+        if count > keep:
+            matched = matched[np.argpartition(-coverage[matched], keep - 1)[:keep]]
+        ranked = self._rerank(words, sets, matched.tolist(), coverage, min_score)
+        count -= len(matched) - len(ranked)  # left out on a closer look
+        hits = [Hit(int(self._product_ids[n]), score) for score, n in ranked[:limit]]
+        confident = bool(ranked) and _clear(ranked, float(strong[ranked[0][1]]) / strong_sum)
+        return SearchResult(hits, count, confident, tuple(words))
+
+    def _rerank(
+        self,
+        words: list[QueryWord],
+        sets: list[frozenset[str]],
+        candidates: list[int],
+        coverage: np.ndarray,
+        min_score: float,
+    ) -> list[tuple[float, int]]:
+        query_text = " ".join(w.text for w in words)
+        marked = list({w.text: w for w in words if w.marks}.values())
+        content = [i for i, w in enumerate(words) if not w.is_quantity]
+        pairs = max(len(words) - 1, 1)
+        scored: list[tuple[float, int]] = []
+        names = [self._names[n].split("\x1f") for n in candidates]
+        closeness = np.maximum(
+            _closeness(query_text, [x[0] for x in names]), _closeness(query_text, [x[1] for x in names])
+        )
+        for k, n in enumerate(candidates):
+            name_vi, name_en, brand = names[k]
+            folded_vi, folded_en, brand_words = name_vi.split(), name_en.split(), frozenset(brand.split())
+            spots_vi = _spots(sets, folded_vi)
+            near_vi, phrase_vi = _near(spots_vi, content, sets, brand_words), _phrase(spots_vi)
+            near_en = phrase_en = None
+            if near_vi is not True or phrase_vi < len(words) - 1:  # the English name may do better
+                spots_en = _spots(sets, folded_en)
+                near_en, phrase_en = _near(spots_en, content, sets, brand_words), _phrase(spots_en)
+            if False in (near_vi, near_en) and True not in (near_vi, near_en):
+                continue  # the words are there, but spread over a name that is about something else
+            phrase = max(phrase_vi, phrase_en or 0) / pairs
+            score = 100.0 * (0.62 * float(coverage[n]) + 0.12 * phrase + 0.26 * float(closeness[k]) / 100)
+            if marked:
+                marked_vi = self._marked[n].split()
+                score += 6 * sum(_marks_evidence(w, folded_vi, marked_vi) for w in marked) / len(marked)
+            score = min(100.0, max(0.0, score))
             if score >= min_score:
-                hits.append(Hit(int(self._product_ids[n]), round(score, 1)))
-        hits.sort(key=lambda h: (-h.score, h.product_id))
-        return hits[:limit]
+                scored.append((round(score, 1), n))
+        scored.sort(key=lambda s: (-s[0], self._product_ids[s[1]]))
+        return scored
+
+
+def _clear(ranked: list[tuple[float, int]], matched_share: float) -> bool:
+    """The first hit is a clear answer: every content word matched well, high score, clear gap."""
+    if matched_share < 0.999:
+        return False
+    top = ranked[0][0]
+    gap = top - ranked[1][0] if len(ranked) > 1 else 100.0
+    return (top >= 85 and gap >= 10) or (top >= 97 and gap >= 4)
+
+
+def _marks_evidence(word: QueryWord, folded: list[str], accented: list[str]) -> float:
+    """+1 when the name spells the word with the marks typed, -1 when only with other marks."""
+    spellings = [marks_of(a) for f, a in zip(folded, accented, strict=False) if f == word.text]
+    if not spellings or word.marks is None:
+        return 0.0
+    quality, tone = word.marks
+    if (quality, tone) in spellings:
+        return 1.0
+    if any(q == quality for q, _ in spellings):
+        return -0.5
+    return -1.0

@@ -6,6 +6,7 @@ is built once and rebuilt only when the catalog changes (``reload``).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -84,7 +85,9 @@ class CatalogService:
         for pid, code in db.exec(select(Certification.product_id, Certification.label_code)):
             scheme = labels.get(code)
             if scheme:
-                label_words.setdefault(pid, []).append(f"{scheme.name_vi} {scheme.name_en} {code}")
+                label_words.setdefault(pid, []).append(
+                    f"{_bare(scheme.name_vi)} {_bare(scheme.name_en)} {code.replace('_', ' ')}"
+                )
         for p in db.exec(select(Product)):
             cat = cats.get(p.category)
             yield SearchDoc(
@@ -174,6 +177,14 @@ class CatalogService:
             ).all()
         found = [c for c in self.cards([i for i in ids if i != exclude]) if c.any_valid]
         return found[:limit]
+
+
+def _bare(label_name: str) -> str:
+    """A label's name without its explanation in brackets: "Hữu cơ USDA (Hoa Kỳ)" -> "Hữu cơ USDA".
+
+    The bracketed words (countries, "giấy", "gỗ") would make products match queries about other things.
+    """
+    return re.sub(r"\([^)]*\)", " ", label_name)
 
 
 def prepare_database(engine: Engine, load: Callable[[], None] | None = None) -> None:

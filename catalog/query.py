@@ -1,0 +1,231 @@
+"""Query understanding: turn what a shopper typed on a phone into words the index knows.
+
+Runs before any matching, with the catalog's own vocabulary as the judge of what is a
+word. In order: pack sizes become quantities (``1L`` = ``1000ml``, ``0.5kg`` = ``500g``);
+syllables split by a stray space are joined (``nuoc m am``); Telex and VNI keystrokes
+are decoded when the literal word is unknown (``suwax`` -> ``sữa``, ``ca2`` -> ``cà``);
+abbreviations from ``data/abbreviations.csv`` are expanded (``nc`` -> ``nước``); words
+typed together are split at syllables the catalog holds (``suatuoi`` -> ``sua tuoi``).
+Whatever is left is matched fuzzily by the index. The marks the shopper did type are
+kept with each word as evidence (``tươi`` is not ``tuổi``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Callable, Container, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from catalog.reference import data_dir
+from catalog.text import fold
+from catalog.vietnamese import decode_telex, decode_vni, has_marks, is_syllable, marks_of
+
+# -- pack sizes ----------------------------------------------------------------------------
+_UNITS = {
+    **dict.fromkeys(("ml", "mililit", "mililít"), ("ml", 1)),
+    **dict.fromkeys(("l", "lít", "lit", "litre", "liter", "lits"), ("ml", 1000)),
+    **dict.fromkeys(("g", "gr", "gram", "grams", "gam"), ("g", 1)),
+    **dict.fromkeys(("kg", "kgs", "kí", "ký", "cân"), ("g", 1000)),
+    **dict.fromkeys(("cái", "chiếc", "cai", "chiec"), ("chiec", 1)),
+}
+_QUANTITY = re.compile(
+    r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")(?!\w)"
+)
+_CANONICAL = re.compile(r"^\d+(?:ml|g|chiec)$")
+_WORD = re.compile(r"[^\W_]+")
+_HAS_DIGIT = re.compile(r"\d")
+_DIGIT_LETTER = re.compile(r"(?<=[0-9])(?=[a-z])|(?<=[a-z])(?=[0-9])")
+
+
+def _quantity(match: re.Match[str]) -> str:
+    number, unit = match.group(1), match.group(2)
+    base, factor = _UNITS[unit]
+    amount = round(float(number.replace(",", ".")) * factor)
+    return f" {amount}{base} "
+
+
+def normalise_units(text: str) -> str:
+    """Pack sizes in one unit each: ``1L`` -> ``1000ml``, ``0,5 kg`` -> ``500g``, ``20 cái`` -> ``20chiec``.
+
+    ``1000ml`` and ``1 lít`` then are the same word, for the catalog and for the query.
+    """
+    return _QUANTITY.sub(_quantity, unicodedata.normalize("NFC", text).casefold())
+
+
+def raw_words(text: str) -> list[str]:
+    """Lower-case words with their marks, pack sizes made canonical (``Sữa 1L`` -> ``sữa``, ``1000ml``)."""
+    return _WORD.findall(normalise_units(text))
+
+
+def split_word(folded: str) -> list[str]:
+    """A folded word in index form: numbers split from letters (``12000btu`` -> ``12000 btu``)."""
+    if _CANONICAL.match(folded):
+        return [folded]
+    return _DIGIT_LETTER.sub(" ", folded).split()
+
+
+@lru_cache(maxsize=200_000)
+def word_parts(raw: str) -> tuple[str, ...]:
+    """The index words of one typed word (cached: catalogs repeat their words a lot)."""
+    return tuple(split_word(fold(raw)))
+
+
+def index_words(text: str) -> list[str]:
+    """Folded words as the index stores them."""
+    return [w for raw in raw_words(text) for w in word_parts(raw)]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """A catalog text in index form: folded words, the same with marks, sizes' bare numbers, codes."""
+
+    folded: tuple[str, ...]
+    marked: tuple[str, ...]  # one per folded word; a split word (``12000btu``) gives its parts
+    numbers: tuple[str, ...]
+    codes: tuple[str, ...]  # written words mixing letters and digits (``a4``, ``st25``)
+
+
+def analyse(text: str) -> Analysed:
+    low = unicodedata.normalize("NFC", text).casefold()
+    numbers: list[str] = []
+    if _HAS_DIGIT.search(low):
+        numbers = [m.group(1) for m in _QUANTITY.finditer(low) if m.group(1).isdigit()]
+        low = _QUANTITY.sub(_quantity, low)
+    folded: list[str] = []
+    marked: list[str] = []
+    codes: list[str] = []
+    for raw in _WORD.findall(low):
+        parts = word_parts(raw)
+        folded.extend(parts)
+        if len(parts) == 1:
+            marked.append(raw)
+        else:
+            marked.extend(parts)
+        if not raw.isalpha() and not raw.isdigit():
+            codes.append(raw)
+    return Analysed(tuple(folded), tuple(marked), tuple(numbers), tuple(codes))
+
+
+def is_quantity(word: str) -> bool:
+    return word.isdigit() or bool(_CANONICAL.match(word))
+
+
+# -- abbreviations -------------------------------------------------------------------------
+def load_abbreviations(path: Path | None = None) -> dict[str, str]:
+    """``short -> expansion`` from ``abbreviations.csv`` (both sides as typed; keys folded too)."""
+    table: dict[str, str] = {}
+    with open(path or data_dir() / "abbreviations.csv", encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            short = unicodedata.normalize("NFC", (row.get("short") or "").strip().casefold())
+            if short:
+                expansion = (row.get("expansion") or "").strip()
+                table.setdefault(short, expansion)
+                table.setdefault(fold(short), expansion)
+    return table
+
+
+@lru_cache(maxsize=1)
+def default_abbreviations() -> dict[str, str]:
+    return load_abbreviations()
+
+
+# -- reading a query -----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class QueryWord:
+    """One word to look up, as the index spells it, with the marks the shopper typed."""
+
+    text: str
+    marks: tuple[str, int] | None = None  # letters with quality marks and tone, when typed
+    how: str = "typed"  # typed, telex, vni, joined, abbreviation, split
+
+    @property
+    def is_quantity(self) -> bool:
+        return is_quantity(self.text)
+
+
+class QueryReader:
+    """Reads queries against one catalog's vocabulary (rebuilt with the index)."""
+
+    def __init__(
+        self,
+        vocabulary: Container[str],
+        codes: Container[str] = frozenset(),
+        abbreviations: Mapping[str, str] | None = None,
+        frequency: Callable[[str], int] | None = None,
+    ) -> None:
+        self._vocab = vocabulary
+        self._codes = codes  # raw catalog tokens with digits (a4, st25): never decoded as VNI
+        self._abbr = default_abbreviations() if abbreviations is None else abbreviations
+        self._freq = frequency or (lambda _w: 0)
+
+    def known(self, word: str) -> bool:
+        return word in self._vocab
+
+    def read(self, query: str, max_words: int = 12) -> list[QueryWord]:
+        raws = self._join(raw_words(query)[: max_words * 2])
+        words: list[QueryWord] = []
+        for raw in raws:
+            words.extend(self._read_word(raw))
+        return words[:max_words]
+
+    def _join(self, raws: list[str]) -> list[str]:
+        """Join a syllable split by a stray space: ``nuoc m am`` -> ``nuoc mam``."""
+        out: list[str] = []
+        for raw in raws:
+            if out and raw.isalpha() and out[-1].isalpha():
+                prev, cur = fold(out[-1]), fold(raw)
+                loose = len(prev) == 1 or len(cur) == 1 or not self.known(prev) or not self.known(cur)
+                if loose and self.known(prev + cur) and is_syllable(prev + cur):
+                    out[-1] += raw
+                    continue
+            out.append(raw)
+        return out
+
+    def _read_word(self, raw: str) -> list[QueryWord]:
+        folded = fold(raw)
+        parts = split_word(folded)
+        typed = [QueryWord(p, marks_of(raw) if len(parts) == 1 and has_marks(raw) else None) for p in parts]
+        if raw in self._codes or _CANONICAL.match(folded):
+            return typed
+        if any(ch.isdigit() for ch in raw):  # VNI keys are digits, so the literal split is no guide
+            decoded = decode_vni(raw)
+            if decoded and self.known(fold(decoded)):
+                return [QueryWord(fold(decoded), marks_of(decoded), "vni")]
+        if all(self.known(p) for p in parts):
+            return typed
+        decoded = decode_telex(raw)
+        if decoded and self.known(fold(decoded)):
+            return [QueryWord(fold(decoded), marks_of(decoded), "telex")]
+        expansion = self._abbr.get(raw, self._abbr.get(folded))
+        if expansion is not None:
+            return [QueryWord(w, None, "abbreviation") for w in index_words(expansion)]
+        if len(parts) == 1:
+            pieces = self._segment(folded)
+            if pieces:
+                return [QueryWord(p, None, "split") for p in pieces]
+        return typed
+
+    def _segment(self, word: str) -> list[str] | None:
+        """Split run-together syllables at catalog words, fewest pieces first: ``suatuoi`` -> sua tuoi."""
+        n = len(word)
+        if n < 5 or n > 30 or not word.isalpha():
+            return None
+        best: list[tuple[int, int, list[str]] | None] = [None] * (n + 1)
+        best[0] = (0, 0, [])
+        for i in range(n):
+            here = best[i]
+            if here is None:
+                continue
+            for j in range(i + 1, min(n, i + 8) + 1):
+                piece = word[i:j]
+                if not self.known(piece) or not (is_syllable(piece) or len(piece) >= 3):
+                    continue
+                cand = (here[0] + 1, here[1] - self._freq(piece), [*here[2], piece])
+                if best[j] is None or cand[:2] < best[j][:2]:  # type: ignore[index]
+                    best[j] = cand
+        found = best[n]
+        return found[2] if found and len(found[2]) >= 2 else None
