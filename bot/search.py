@@ -10,6 +10,7 @@ from bot.i18n import Messages
 from bot.products import Products
 from bot.render import local, short
 from bot.replies import Button, Reply
+from catalog.search import SearchResult
 from catalog.service import CatalogService
 from catalog.usage import UsageLog
 
@@ -33,12 +34,8 @@ class InlineCard:
 class _Session:
     query: str
     product_ids: list[int] = field(default_factory=list)
-
-
-def is_clear(scores: list[float]) -> bool:
-    """Whether the best hit stands far enough above the next to skip the list."""
-    gap = scores[0] - scores[1] if len(scores) > 1 else 100.0
-    return (scores[0] >= 85 and gap >= 10) or (scores[0] >= 97 and gap >= 4)
+    total: int = 0  # all matches, of which product_ids holds at most MAX_RESULTS
+    kind: str = ""  # set when the product is not in the catalog and these are others of its kind
 
 
 class Search:
@@ -53,18 +50,29 @@ class Search:
     def answer(self, user_id: int, t: Messages, query: str) -> list[Reply]:
         if len(query.strip()) < 2:
             return [Reply(t("search.too_short"))]
-        hits = self.catalog.search(query, limit=MAX_RESULTS)
+        result = self.catalog.lookup(query, limit=MAX_RESULTS)
+        hits = result.hits
         if not hits:
             self.usage.record(user_id, "name", False, t.locale)
-            return [Reply(t("search.no_match", query=query))]
+            return [self._not_found(user_id, t, query, result)]
         self.usage.record(user_id, "name", True, t.locale, product_id=hits[0].product_id)
-        if is_clear([h.score for h in hits[:2]]):
+        if result.confident:
             card = self.catalog.card(hits[0].product_id)
             if card:
                 return [self.products.card(t, card)]
-        session = _Session(query, [h.product_id for h in hits])
+        session = _Session(query, [h.product_id for h in hits], result.total)
         self._remember(user_id, session)
         return [self._page(t, session, 0, edit=False)]
+
+    def _not_found(self, user_id: int, t: Messages, query: str, result: SearchResult) -> Reply:
+        """Say the product is not in the catalog; offer the others of its kind when there are some."""
+        kind = self.catalog.nearest_category(result)
+        ids = self.catalog.category_ids(kind.code, MAX_RESULTS) if kind else []
+        if not kind or not ids:
+            return Reply(t("search.no_match", query=query))
+        session = _Session(query, ids, len(ids), kind=local(kind, "name", t.locale))
+        self._remember(user_id, session)
+        return self._page(t, session, 0, edit=False)
 
     def more(self, user_id: int, t: Messages, offset: int) -> list[Reply]:
         session = self._sessions.get(user_id)
@@ -109,8 +117,13 @@ class Search:
         ]
         if offset + PAGE < len(session.product_ids):
             rows.append((Button(t("search.more"), actions.MoreResults(offset + PAGE).pack()),))
-        if offset == 0:
-            text = t("search.list_header", count=len(session.product_ids), query=session.query)
+        if offset == 0 and session.kind:
+            text = t("search.no_match_kind", query=session.query, kind=session.kind)
+        elif offset == 0 and session.total > MAX_RESULTS:
+            text = t("search.list_header_many", count=MAX_RESULTS, query=session.query)
+        elif offset == 0:
+            count = session.total or len(session.product_ids)
+            text = t("search.list_header", count=count, query=session.query)
         else:
             text = t("search.list_page", start=offset + 1, end=offset + len(cards), query=session.query)
         return Reply(text, buttons=tuple(rows), edit=edit)

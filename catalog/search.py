@@ -31,7 +31,7 @@ from catalog.vietnamese import is_syllable, marks_of
 
 # How much a word counts, by where it appears in the product.
 FIELD_WEIGHTS = {"name": 1.0, "brand": 1.0, "category": 0.7, "label": 0.6, "producer": 0.4}
-MIN_SCORE = 60.0
+MIN_SCORE = 30.0  # low: whether a product is shown at all is decided by FOUND
 FOUND = 0.7  # share of the query's content weight a product must match well to be shown
 STRONG = 0.75  # a word match at least this good counts towards FOUND
 _RERANKED = 60  # products re-ranked on their whole name, beyond the number asked for

@@ -34,6 +34,16 @@ class Product:
     brand: str = ""  # folded
 
 
+def product_of(item: object) -> Product:
+    """A catalog product (anything with the same fields) as the checks see it."""
+    return Product(
+        getattr(item, "name_vi", ""),
+        getattr(item, "name_en", "") or "",
+        getattr(item, "category", ""),
+        fold(getattr(item, "brand", "") or ""),
+    )
+
+
 def read_cases(path: Path) -> list[Case]:
     cases = []
     for line in path.read_text(encoding="utf-8").splitlines():

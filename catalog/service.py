@@ -19,9 +19,10 @@ from sqlmodel import func, select
 from catalog import migrate
 from catalog.cards import CertView, ProductCard
 from catalog.db import session
+from catalog.kinds import nearest_category
 from catalog.models import Certification, LabelScheme, Product
 from catalog.reference import Category, categories, sync_labels
-from catalog.search import Hit, SearchDoc, SearchIndex
+from catalog.search import Hit, SearchDoc, SearchIndex, SearchResult
 from catalog.version import current as current_version
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -105,8 +106,29 @@ class CatalogService:
     def index(self) -> SearchIndex:
         return self._index
 
+    def search_docs(self) -> list[SearchDoc]:
+        """What the search index is built from (for benchmarks that index it another way)."""
+        with session(self.engine) as db:
+            return list(self._docs(db, self._labels))
+
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         return self._index.search(query, limit=limit)
+
+    def lookup(self, query: str, limit: int = 10) -> SearchResult:
+        """Search with the number of all matches and whether the first one is a clear answer."""
+        return self._index.lookup(query, limit=limit)
+
+    def nearest_category(self, result: SearchResult) -> Category | None:
+        """For a query that found nothing: the kind of product it names, if the catalog has that kind."""
+        return nearest_category([w.text for w in result.words], categories().values())
+
+    def category_ids(self, category: str, limit: int = 50) -> list[int]:
+        """Products of a category, those with a currently valid label first."""
+        with session(self.engine) as db:
+            stmt = select(Product.id).where(Product.category == category).order_by(Product.id)
+            ids = db.exec(stmt.limit(limit * 4)).all()
+        cards = self.cards(list(ids))
+        return [c.id for c in sorted(cards, key=lambda c: not c.any_valid)][:limit]
 
     def label(self, code: str) -> LabelScheme | None:
         return self._labels.get(code)

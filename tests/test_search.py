@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from catalog.cards import ProductCard
-from catalog.search import SearchDoc, SearchIndex
+from catalog.search import MIN_SCORE, SearchDoc, SearchIndex
 from catalog.service import CatalogService
 from catalog.text import fold
 
 QUALITY = Path(__file__).with_name("search_quality.tsv")
-MIN_TOP1 = 0.93
-MIN_TOP3 = 0.97
+MIN_TOP1 = 0.98  # measured 145/146 (99.3%) on 2026-11-25
+MIN_TOP3 = 0.99  # measured 146/146
 
 
 def _cases() -> list[tuple[str, str, str]]:
@@ -58,7 +58,7 @@ def test_scores_are_exposed_sorted_and_bounded(catalog: CatalogService) -> None:
     hits = catalog.search("nuoc mam", limit=10)
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)
-    assert all(60 <= s <= 100 for s in scores)
+    assert all(MIN_SCORE <= s <= 100 for s in scores)
 
 
 @pytest.mark.parametrize("query", ["xyzzy qwerty", "zzzz", "1234567"])

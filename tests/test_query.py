@@ -1,0 +1,133 @@
+"""Query understanding: keystrokes, syllables, sizes, abbreviations, and what the index makes of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog.query import QueryReader, index_words, load_abbreviations, normalise_units
+from catalog.search import SearchDoc, SearchIndex
+from catalog.vietnamese import decode_telex, decode_vni, is_syllable, marks_of
+
+
+@pytest.mark.parametrize(
+    ("typed", "word"),
+    [("suwax", "sữa"), ("tuwowi", "tươi"), ("nuwowcs", "nước"), ("ddieeuf", "điều"), ("mawms", "mắm"),
+     ("rwngf", "rừng"), ("ddor", "đỏ"), ("cow", "cơ")],
+)  # fmt: skip
+def test_telex_keys_typed_with_the_keyboard_off(typed: str, word: str) -> None:
+    decoded = decode_telex(typed)
+    assert decoded is not None and marks_of(decoded) == marks_of(word)
+
+
+@pytest.mark.parametrize(
+    ("typed", "word"),
+    [("su7a4", "sữa"), ("tu7o7i", "tươi"), ("ca2", "cà"), ("phe6", "phê"), ("d9ie6u2", "điều"),
+     ("ma81m", "mắm")],
+)  # fmt: skip
+def test_vni_keys_typed_with_the_keyboard_off(typed: str, word: str) -> None:
+    decoded = decode_vni(typed)
+    assert decoded is not None and marks_of(decoded) == marks_of(word)
+
+
+@pytest.mark.parametrize("typed", ["st25", "e27", "r32", "9000btu", "organic", "xanh", "led"])
+def test_model_numbers_and_plain_words_are_not_keystrokes(typed: str) -> None:
+    assert decode_vni(typed) is None if any(c.isdigit() for c in typed) else decode_telex(typed) is None
+
+
+def test_syllable_shape() -> None:
+    assert all(map(is_syllable, ["nghieng", "quat", "giay", "tuoi", "ong", "xa"]))
+    assert not any(map(is_syllable, ["moung", "cuha", "gaiy", "farm", "test", "alo"]))
+
+
+def test_tone_position_does_not_matter_but_marks_do() -> None:
+    assert marks_of("hoà") == marks_of("hòa")
+    assert marks_of("tươi") != marks_of("tuổi")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("Sữa 1L", ["sua", "1000ml"]), ("1000 ml", ["1000ml"]), ("0.5kg", ["500g"]), ("2,5kg", ["2500g"]),
+     ("500gr", ["500g"]), ("tủ lạnh 500 lít", ["tu", "lanh", "500000ml"]), ("20 chiếc", ["20chiec"]),
+     ("12000BTU", ["12000", "btu"]), ("70gsm", ["70", "gsm"])],
+)  # fmt: skip
+def test_pack_sizes_become_one_quantity(text: str, words: list[str]) -> None:
+    assert index_words(text) == words
+
+
+def test_units_inside_words_are_left_alone() -> None:
+    assert normalise_units("khoai lang 1kg") == "khoai lang  1000g "
+    assert "ml" not in normalise_units("1 lớp")
+
+
+def test_abbreviation_file_can_be_extended(tmp_path: Path) -> None:
+    path = tmp_path / "abbreviations.csv"
+    path.write_text("short,expansion,note\nnc,nước,\nbc,bắp cải,added by the department\n", encoding="utf-8")
+    reader = QueryReader({"nuoc", "mam", "bap", "cai"}, abbreviations=load_abbreviations(path))
+    assert [w.text for w in reader.read("nc mam")] == ["nuoc", "mam"]
+    assert [w.text for w in reader.read("bc")] == ["bap", "cai"]
+
+
+def test_catalog_words_win_over_abbreviations() -> None:
+    reader = QueryReader({"nc", "mam"}, abbreviations={"nc": "nước"})
+    assert [w.text for w in reader.read("nc mam")] == ["nc", "mam"]
+
+
+def test_run_together_and_split_syllables() -> None:
+    reader = QueryReader({"sua", "tuoi", "nuoc", "mam", "tu", "lanh"})
+    assert [w.text for w in reader.read("suatuoi")] == ["sua", "tuoi"]
+    assert [w.text for w in reader.read("nuoc m am")] == ["nuoc", "mam"]
+    assert [w.text for w in reader.read("s ua tuoi")] == ["sua", "tuoi"]
+    assert [w.text for w in reader.read("tu lanh")] == ["tu", "lanh"]  # both known: nothing joined
+
+
+def _index() -> SearchIndex:
+    return SearchIndex(
+        [
+            SearchDoc(1, "Sữa tươi hữu cơ không đường 1L"),
+            SearchDoc(2, "Sữa bột hữu cơ cho trẻ 1-3 tuổi 800g"),
+            SearchDoc(3, "Sữa chua ăn hữu cơ"),
+            SearchDoc(4, "Bưởi Diễn quả 1,2kg"),
+            SearchDoc(5, "Áo sơ mi linen"),
+            SearchDoc(6, "Sữa tươi có đường 180ml"),
+            SearchDoc(7, "Rau muống bó 500g"),
+            SearchDoc(8, "Rau mồng tơi 300g"),
+        ]
+    )
+
+
+def test_marks_the_shopper_typed_are_evidence() -> None:
+    index = _index()
+    assert index.search("tuổi")[0].product_id == 2
+    assert index.search("tươi")[0].product_id in (1, 6)
+    assert {h.product_id for h in index.search("tuoi")} == {1, 2, 6}  # without marks: all stay possible
+
+
+def test_swapped_letters_are_one_edit() -> None:
+    assert _index().search("rau moung")[0].product_id == 7
+    assert _index().search("sua cuha")[0].product_id == 3
+
+
+def test_sizes_are_matched_as_quantities() -> None:
+    index = _index()
+    assert index.search("sua tuoi 1000ml")[0].product_id == 1
+    assert index.search("sua tuoi 0.18l")[0].product_id == 6
+
+
+def test_look_alike_syllables_do_not_make_a_match() -> None:
+    index = _index()
+    assert index.search("quat dien") == []  # quạt điện: not "quả" + "Diễn"
+    assert index.search("banh mi") == []  # not "sơ mi"
+    assert index.search("lol") == [] and index.search("500ml") == []
+
+
+def test_result_count_is_all_matches_not_the_page() -> None:
+    index = SearchIndex([SearchDoc(i, f"Nước mắm loại {i}") for i in range(1, 121)])
+    result = index.lookup("nuoc mam", limit=50)
+    assert len(result.hits) == 50 and result.total == 120 and not result.confident
+
+
+def test_one_clear_match_is_confident() -> None:
+    assert _index().lookup("rau muong").confident
+    assert not _index().lookup("sua").confident
