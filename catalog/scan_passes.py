@@ -80,6 +80,15 @@ def _from(view: str, build: Callable[[Image.Image], Image.Image]) -> Callable[[V
     return lambda views: build(views.get(view))
 
 
+_FAMILY = {
+    "full": "plain",
+    "flat": "plain",  # the same pixels, relit: zxing-cpp binarises locally anyway
+    "x2-blurred": "x2",
+    "sharp": "x2",
+    "sharper": "x2",
+    "adaptive": "x2",
+}
+
 # name -> (function of the views, scale relative to the plain view)
 _VIEWS: dict[str, tuple[Callable[[Views], Image.Image], float]] = {
     "x2": (
@@ -109,6 +118,13 @@ PASSES: tuple[Pass, ...] = (
     Pass("zbar", "flat"),
     Pass("zxing", "full"),
 )
+
+
+def view_family(view: str) -> str:
+    """Views made from the same resampled pixels. One decoder reading the same value on two
+    views of a family is one piece of evidence, not two: the full frame is the plain picture
+    at more pixels, and every x2 view is the one upscale filtered differently."""
+    return _FAMILY.get(view, view)
 
 
 class Views:

@@ -32,7 +32,7 @@ from biip.upc import Upc
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalog import gtin as gtins
-from catalog.scan_passes import FIRST_PASS_LONG_SIDE, PASSES, ZBAR_MAX_PIXELS, Pass, Views
+from catalog.scan_passes import FIRST_PASS_LONG_SIDE, PASSES, ZBAR_MAX_PIXELS, Pass, Views, view_family
 from catalog.scan_quality import Advice, advise
 
 log = logging.getLogger(__name__)
@@ -191,6 +191,10 @@ class _Read:
     box: Box
     thin: bool = False  # a linear read that only a narrow band of scan lines agrees on
 
+    @property
+    def view(self) -> str:
+        return self.source.split("/", 1)[1]
+
 
 def _box(points: list[tuple[float, float]], scale: float) -> Box:
     xs = [p[0] / scale for p in points]
@@ -280,13 +284,21 @@ class _Candidate:
             return False
         if all(r.code.symbology == "qr" and r.code.decoder == "zbar" for r in self.reads):
             return False  # ZBar's charset guess is the same on every view: only zxing-cpp's text counts
-        return any(_strong(r) for r in self.reads) or len(self.sources) >= 2
+        return any(_strong(r) for r in self.reads) or self.independent() >= 2
+
+    def independent(self) -> int:
+        """Sources that could not share a mistake: another decoder, or another family of views.
+
+        Thin reads count once together: the same partial read repeats on every view.
+        """
+        return len({("thin", "") if r.thin else (r.code.decoder, view_family(r.view)) for r in self.reads})
 
     def overlaps(self, other: _Candidate) -> bool:
         return any(_overlap(a.box, b.box) for a in self.reads for b in other.reads)
 
-    def weight(self) -> tuple[int, int, int]:
-        return (int(any(_strong(r) for r in self.reads)), len(self.sources), -_first_pass(self))
+    def weight(self) -> tuple[int, int, int, int]:
+        strong = int(any(_strong(r) for r in self.reads))
+        return (strong, int(not all(r.thin for r in self.reads)), self.independent(), -_first_pass(self))
 
     def code(self) -> Code:
         best = min((r.code for r in self.reads), key=lambda c: _ORDER.get(c.symbology, 9))

@@ -78,9 +78,23 @@ def test_zxing_on_the_plain_frame_is_accepted_alone() -> None:
 def test_weak_reads_need_a_second_source(read: _Read) -> None:
     [alone] = weigh([read])
     assert not alone.certain
-    other = "zxing/sharp" if read.source != "zxing/sharp" else "zbar/x2"
+    other = "zbar/flat" if read.code.decoder == "zxing" else "zxing/x2"
     [confirmed] = weigh([read, _read(read.code.key, other, symbology=read.code.symbology)])
     assert confirmed.certain and len(confirmed.sources) == 2
+
+
+@pytest.mark.parametrize(
+    "reads",
+    [
+        [_read(EAN13, "zxing/x2"), _read(EAN13, "zxing/sharp"), _read(EAN13, "zxing/adaptive")],
+        [_read(EAN13, "zxing/plain", thin=True), _read(EAN13, "zxing/x2", thin=True)],
+        [_read(EAN13, "zbar/plain"), _read(EAN13, "zbar/full")],
+    ],
+    ids=["one-upscale-filtered-three-ways", "thin-reads", "same-picture"],
+)
+def test_reads_that_can_share_a_mistake_do_not_confirm_each_other(reads: list[_Read]) -> None:
+    [code] = weigh(reads)
+    assert not code.certain
 
 
 def test_two_values_over_one_code_leave_one_unsure_answer() -> None:
