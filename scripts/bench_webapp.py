@@ -92,7 +92,7 @@ def synthetic_snapshot(work: Path, products: int = 30_000) -> tuple[int, int]:
     engine = make_engine(f"sqlite:///{work / 'big.db'}")
     prepare_database(engine)
     rng = random.Random(3)
-    labels = ["VIETGAP", "VN_ORGANIC", "EU_ORGANIC", "PGS", "FSC", "ENERGY_STAR_VN"]
+    labels = sorted(s.code for s in CatalogService(engine).labels())
     with session(engine) as db:
         for i in range(products):
             body = f"952{i:09d}"
@@ -105,11 +105,12 @@ def synthetic_snapshot(work: Path, products: int = 30_000) -> tuple[int, int]:
         for i in range(products):
             for _ in range(1 + (i % 7 == 0)):
                 begin = start + timedelta(days=rng.randrange(900))
+                label = rng.choice(labels)
                 db.add(
                     Certification(
                         product_id=i + 1,
-                        label_code=rng.choice(labels),
-                        certificate_no=f"MAU-{rng.randrange(10**6):06d}-{rng.randrange(10**4)}",
+                        label_code=label,
+                        certificate_no=f"{label[:4]}-{begin.year}-{rng.randrange(10**5):05d}",
                         valid_from=begin,
                         valid_until=begin + timedelta(days=3 * 365),
                     )
@@ -131,6 +132,7 @@ def main() -> None:
         sys.exit(f"cannot run: {reason}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        big_raw, big_gz = synthetic_snapshot(work)
         db = work / "bench.db"
         from bot.services import seed_if_empty
 
@@ -154,7 +156,6 @@ def main() -> None:
         finally:
             server.stop()
             services.close()
-        big_raw, big_gz = synthetic_snapshot(work)
     frame = [r["frame_to_verdict"] for r in runs]
     read = [r["read_to_verdict"] for r in runs]
     opened = [r["open_to_verdict"] for r in runs]

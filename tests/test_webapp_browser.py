@@ -107,6 +107,21 @@ def test_offline_answers_from_the_snapshot_when_the_api_is_stopped(
         assert "Ngoại tuyến" in page.inner_text("#details")
 
 
+def test_the_page_opens_and_answers_with_no_signal_at_all(server: PageServer, tmp_path: Path) -> None:
+    clip = barcode_clip(tmp_path / "valid.y4m", VALID, seed=6)
+    with browser(tmp_path / "profile", clip, locale="en-US") as ctx:
+        page = ctx.new_page()
+        page.goto(f"{server.origin}/app/")
+        page.wait_for_selector(VERDICT_SHOWN, timeout=WAIT_MS)
+        wait_until(page, "window.__ecoBench.snapshotReady > 0 && window.__ecoBench.shellKept > 0")
+        server.stop()  # the shopper walks into the hall, closes and reopens the page
+        page.reload()
+        page.wait_for_selector("#details .offline", timeout=WAIT_MS)
+        assert page.locator("#verdict").get_attribute("data-status") == "certified"
+        assert "valid until 11/2027" in page.locator("#verdict").inner_text()
+        assert "Offline · data of" in page.inner_text("#details")
+
+
 def test_inside_telegram_the_signed_user_language_and_theme_are_used(
     server: PageServer,
     services,

@@ -35,6 +35,17 @@ const result = await build({
   logLevel: "warning",
 });
 
+// The service worker keeps a fixed name at the page's level (its scope is the page).
+await build({
+  entryPoints: [join(here, "src/sw.js")],
+  bundle: true,
+  format: "iife",
+  target: ["chrome89", "safari15", "firefox90"],
+  minify: true,
+  outfile: join(dist, "sw.js"),
+  logLevel: "warning",
+});
+
 const outputs = Object.entries(result.metafile.outputs);
 const entry = (name) => basename(outputs.find(([, o]) => o.entryPoint && o.entryPoint.endsWith(name))[0]);
 const html = readFileSync(join(here, "src/index.html"), "utf8")

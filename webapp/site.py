@@ -17,7 +17,7 @@ from pathlib import Path
 
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -107,6 +107,12 @@ def page_routes(dist: Path = DIST) -> list[BaseRoute]:
         Route("/app", lambda _: RedirectResponse("/app/", status_code=308)),
         Route("/app/", page.respond),
     ]
+    worker = dist / "sw.js"
+    if worker.is_file():
+        headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache"}
+        routes.append(
+            Route("/app/sw.js", lambda _: FileResponse(worker, media_type="text/javascript", headers=headers))
+        )
     assets = dist / "assets"
     if assets.is_dir():
         static = StaticFiles(directory=assets)

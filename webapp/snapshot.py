@@ -1,9 +1,11 @@
 """The compact code -> certificates table the page keeps for answering without a signal.
 
-One line per product with a barcode: ``gtin|label,cert_no,from,until|...`` with dates as
-YYYYMMDD (empty when not given). Validity is judged on the phone against its own date,
-with the same rules as ``catalog.verdict``, so a snapshot kept for days never shows a
-certificate that has since expired as valid. Label names travel once, in both languages.
+One line per product with a barcode: ``gtin|label,cert_no,from,until|...`` where ``label``
+is an index into the ``labels`` list (code, Vietnamese name, English name) and dates are
+YYYYMMDD, empty when not given; a start date already past on the day of the snapshot is
+left out (it can only matter while it lies ahead). Validity is judged on the phone against
+its own date, with the same rules as ``catalog.verdict``, so a snapshot kept for days never
+shows a certificate that has since expired as valid.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def _day(value: date | None) -> str:
 def build(catalog: CatalogService) -> Snapshot:
     """Read every product with a barcode and its certificates in two queries."""
     today = catalog.today()
+    schemes = sorted(catalog.labels(), key=lambda s: s.code)
+    index = {s.code: str(i) for i, s in enumerate(schemes)}
     with session(catalog.engine) as db:
         gtins = dict(db.exec(select(Product.id, Product.gtin).where(Product.gtin.is_not(None))).all())  # type: ignore[union-attr]
         certs: dict[int, list[str]] = {}
@@ -50,11 +54,12 @@ def build(catalog: CatalogService) -> Snapshot:
             Certification.valid_until,
         ).order_by(Certification.id)  # type: ignore[arg-type]
         for pid, label, number, start, end in db.exec(stmt):
-            if pid in gtins:
+            if pid in gtins and label in index:
                 number = _UNSAFE.sub(" ", number or "")
-                certs.setdefault(pid, []).append(f"{label},{number},{_day(start)},{_day(end)}")
+                start = start if start and start > today else None
+                certs.setdefault(pid, []).append(f"{index[label]},{number},{_day(start)},{_day(end)}")
     lines = sorted("|".join([gtin, *certs.get(pid, [])]) for pid, gtin in gtins.items())
-    labels = {s.code: [s.name_vi, s.name_en or s.name_vi] for s in catalog.labels()}
+    labels = [[s.code, s.name_vi, s.name_en or s.name_vi] for s in schemes]
     doc = {"date": today.isoformat(), "labels": labels, "items": "\n".join(lines)}
     body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'

@@ -39,8 +39,29 @@ async function start() {
   document.documentElement.lang = state.locale;
   applyTexts();
   wireControls();
+  state.decoderLoading = loadDecoder();
   startCamera();
   refreshSnapshot();
+  keepShell();
+}
+
+// Keep the page and its assets for opening without a signal (served by sw.js).
+async function keepShell() {
+  if (!("serviceWorker" in navigator) || !("caches" in window)) return;
+  try {
+    await navigator.serviceWorker.register("sw.js");
+    await navigator.serviceWorker.ready;
+    await state.decoderLoading; // so the decoder is in the copy too
+    const assets = performance
+      .getEntriesByType("resource")
+      .map((e) => e.name)
+      .filter((u) => u.startsWith(new URL("assets/", location.href).href));
+    const cache = await caches.open("ecolabel-shell");
+    await cache.addAll([new URL("./", location.href).href, ...new Set(assets)]);
+    bench.shellKept = performance.now();
+  } catch (err) {
+    console.warn("offline copy", err);
+  }
 }
 
 function loadTelegram() {
@@ -114,7 +135,6 @@ function api(path, { params = {}, method = "GET", body, timeout = LOOKUP_TIMEOUT
 // ---- camera and decoding --------------------------------------------------------------
 async function startCamera() {
   setStatus(t("starting"));
-  const decoderReady = loadDecoder();
   try {
     state.stream = await navigator.mediaDevices.getUserMedia({
       audio: false,
@@ -131,7 +151,7 @@ async function startCamera() {
   const track = state.stream.getVideoTracks()[0];
   const caps = track.getCapabilities ? track.getCapabilities() : {};
   $("torch").hidden = !caps.torch;
-  await decoderReady;
+  await state.decoderLoading;
   if (!state.decoder) return;
   bench.decoderReady = performance.now();
   setStatus(t("aim"));
@@ -436,7 +456,8 @@ async function photoChosen(event) {
   if (!file) return;
   state.scanning = false;
   showResult({ verdict: "…", status: "pending" });
-  const decoder = await loadDecoder();
+  const decoder = await state.decoderLoading;
+  if (!decoder) return showResult({ verdict: t("photo_nothing"), status: "error" });
   try {
     const bitmap = await createImageBitmap(file);
     const found = await decoder.detect(frameImage(bitmap, bitmap.width, bitmap.height));

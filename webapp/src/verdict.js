@@ -57,8 +57,8 @@ const pad = (n) => String(n).padStart(2, "0");
 
 export function verdictText(v, snapshot, texts, locale) {
   if (!v.cert) return texts[`verdict.${v.status}`];
-  const names = snapshot.labels[v.cert.label];
-  const label = names ? names[locale === "vi" ? 0 : 1] : v.cert.label;
+  const names = snapshot.labels[Number(v.cert.label)];
+  const label = names ? names[locale === "vi" ? 1 : 2] : "";
   const when = v.status === "not_yet" ? v.cert.from : v.cert.until;
   const date = when ? `${pad(when.getUTCMonth() + 1)}/${when.getUTCFullYear()}` : "";
   const line = fill(texts[`verdict.${v.status}`], { label, date });
