@@ -14,6 +14,7 @@ from catalog.db import session
 from catalog.models import Lookup
 from catalog.shoppers import ShopperStore
 from tests.fake_camera import barcode_clip, empty_clip
+from tests.imaging import linear, on_canvas
 from tests.webapp_browser import (
     VERDICT_SHOWN,
     PageServer,
@@ -76,6 +77,38 @@ def test_a_clip_without_a_code_shows_nothing(server: PageServer, tmp_path: Path)
         wait_until(page, "window.__ecoBench.frames >= 15")
         assert page.locator("#result").is_hidden()
         assert page.locator("#verdict").inner_text() == ""
+
+
+def test_typed_digits_a_typed_name_and_a_chosen_photo(server: PageServer, tmp_path: Path) -> None:
+    clip = empty_clip(tmp_path / "empty.y4m")
+    photo = tmp_path / "pack.png"
+    on_canvas(linear(VALID), size=(900, 700)).save(photo)
+    with browser(tmp_path / "profile", clip, locale="en-US") as ctx:
+        page = ctx.new_page()
+        page.goto(f"{server.origin}/app/")
+        wait_until(page, "window.__ecoBench.frames >= 3")
+        page.click("#manual-toggle")
+        page.fill("#manual-input", EXPIRED[:-1] + "0")  # one digit wrong
+        page.press("#manual-input", "Enter")
+        page.wait_for_selector("#verdict[data-status='error']", timeout=WAIT_MS)
+        assert "check digit" in page.locator("#verdict").inner_text()
+        page.click("#next")
+        page.click("#manual-toggle")
+        page.fill("#manual-input", EXPIRED)
+        page.press("#manual-input", "Enter")
+        page.wait_for_selector("#verdict[data-status='expired']", timeout=WAIT_MS)
+        page.click("#next")
+        page.click("#manual-toggle")
+        page.fill("#manual-input", "rau muong huu co")
+        page.press("#manual-input", "Enter")
+        page.wait_for_selector("#details .result", timeout=WAIT_MS)
+        page.locator("#details .result").first.click()
+        page.wait_for_selector("#verdict[data-status='certified']", timeout=WAIT_MS)
+        page.click("#next")
+        page.set_input_files("#photo-input", str(photo))
+        page.wait_for_selector(VERDICT_SHOWN, timeout=WAIT_MS)
+        assert page.locator("#verdict").get_attribute("data-status") == "certified"
+        assert "valid until 11/2027" in page.locator("#verdict").inner_text()
 
 
 def test_an_expired_certificate_shows_expired(server: PageServer, tmp_path: Path) -> None:

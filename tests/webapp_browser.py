@@ -105,8 +105,11 @@ def services_for(db_url: str, bot_token: str | None = None) -> Services:
 
 
 @contextmanager
-def browser(profile: Path, clip: Path, locale: str = "vi-VN") -> Iterator[object]:
-    """A Chromium context (fresh profile) whose camera plays ``clip``; yields the context."""
+def browser(
+    profile: Path, clip: Path, locale: str = "vi-VN", service_workers: str = "allow"
+) -> Iterator[object]:
+    """A Chromium context (fresh profile) whose camera plays ``clip``; yields the context.
+    (``service_workers="block"`` lets the benchmark see every transfer on the network.)"""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -119,6 +122,7 @@ def browser(profile: Path, clip: Path, locale: str = "vi-VN") -> Iterator[object
             device_scale_factor=2,
             locale=locale,
             permissions=["camera"],
+            service_workers=service_workers,  # type: ignore[arg-type]
         )
         try:
             yield context

@@ -211,6 +211,8 @@ async function scanLoop() {
 
 function resumeScanning() {
   hideResult();
+  $("manual-form").hidden = true; // back to the camera
+  $("manual-input").value = "";
   state.agreement.reset();
   if (state.decoder && state.stream && !state.scanning) {
     state.scanning = true;
