@@ -117,7 +117,7 @@ def test_lookups_are_counted_as_live(client: TestClient, api, engine) -> None:  
     client.get("/lookup", params={"code": UNKNOWN})
     api[1].flush()
     with session(engine) as db:
-        rows = list(db.exec(select(Lookup).where(Lookup.kind == "live")))
+        rows = list(db.exec(select(Lookup).where(Lookup.kind == "live").order_by(Lookup.id)))  # type: ignore[arg-type]
     assert [(r.user_id, r.found, r.gtin) for r in rows] == [(99, True, None), (0, False, UNKNOWN)]
 
 
