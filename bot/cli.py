@@ -239,18 +239,25 @@ def import_(
     replace: Annotated[bool, typer.Option("--replace", help="Remove products not in the file.")] = False,
 ) -> None:
     """Validate a catalog CSV and write it in one transaction (all or nothing)."""
-    from catalog.csvio import CatalogFileError, CatalogValidationError, apply_catalog, read_catalog_file
+    from bot.data_errors import file_error, row_error
+    from bot.i18n import Messages
+    from bot.replies import plain
+    from catalog.apply import apply_catalog
+    from catalog.datafile import DataFileError
     from catalog.reference import categories, known_label_codes
+    from catalog.rows import DataValidationError
+    from catalog.validate import read_catalog_file
 
     services = build(settings(), seed=False, scanner=False)
+    t = Messages("en")
     try:
         parsed = read_catalog_file(file, known_label_codes(services.engine), categories(), progress=True)
-    except CatalogFileError as exc:
-        raise fail(f"{file}: {exc}") from None
-    except CatalogValidationError as exc:
+    except DataFileError as exc:
+        raise fail(f"{file}: {plain(file_error(t, exc))}") from None
+    except DataValidationError as exc:
         typer.echo(f"error: {file}: {exc.total} problem(s); nothing was imported", err=True)
         for problem in exc.errors[:50]:
-            typer.echo(f"  {problem}", err=True)
+            typer.echo(f"  {plain(row_error(t, problem))}", err=True)
         if exc.total > 50:
             typer.echo(f"  … and {exc.total - 50} more", err=True)
         raise typer.Exit(BAD_INPUT) from None
@@ -296,7 +303,7 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Write the catalog in the import schema (CSV) or as JSON."""
-    from catalog.csvio import export_csv, export_json
+    from catalog.export import export_csv, export_json
 
     if fmt not in ("csv", "json"):
         raise fail("--format must be csv or json")
@@ -512,9 +519,19 @@ def serve(
 
 
 def main() -> None:
-    """The console script. An unexpected crash prints a redacted traceback, never locals."""
+    """The console script. A bad data file stops it with one line; an unexpected crash prints a
+    redacted traceback, never locals."""
+    from bot.data_errors import one_line
+    from bot.i18n import Messages
+    from bot.replies import plain
+    from catalog.datafile import DataFileError
+    from catalog.rows import DataValidationError
+
     try:
         app()
+    except (DataFileError, DataValidationError) as exc:  # a bad data file: refuse to start
+        typer.echo(f"error: {plain(one_line(Messages('en'), exc))}", err=True)
+        sys.exit(BAD_INPUT)
     except Exception as exc:
         sys.stderr.write(redact.redact_exception(exc))
         sys.stderr.write(f"error: unexpected {type(exc).__name__}; the traceback is above\n")

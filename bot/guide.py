@@ -8,8 +8,9 @@ from bot.i18n import Messages
 from bot.render import local, short
 from bot.replies import Button, Reply
 from catalog.models import LabelScheme
+from catalog.rows import LABEL_KINDS
 
-GROUPS = ("organic", "eco-label", "energy", "good-practice", "forest", "seafood", "social", "textile")
+GROUPS = LABEL_KINDS  # in the order the guide shows them
 
 
 def groups(t: Messages, schemes: list[LabelScheme], edit: bool = False) -> Reply:

@@ -13,10 +13,10 @@ from bot.config import Settings
 from bot.core import Core
 from bot.guard import FloodGuard
 from catalog import migrate
-from catalog.csvio import apply_catalog, read_catalog_file
+from catalog.apply import apply_catalog
 from catalog.db import make_engine, session
 from catalog.models import Product, Retailer
-from catalog.reference import categories, data_dir, known_label_codes
+from catalog.reference import categories, check_data_files, data_dir, known_label_codes
 from catalog.reports import ReportBook
 from catalog.scanner import Scanner
 from catalog.service import CatalogService, prepare_database
@@ -25,6 +25,7 @@ from catalog.stores import StoreDirectory, sync_stores
 from catalog.subscriptions import Subscriptions
 from catalog.tips import TipBook
 from catalog.usage import UsageLog
+from catalog.validate import read_catalog_file
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ def build_services(
     start-up lock (schema of an empty database, reference data, the sample catalog when
     ``seed``); ``read_only`` only checks the schema and writes nothing. Either raises
     migrate.SchemaError with one line naming the command to run."""
+    check_data_files()  # a bad edit to a data file stops start-up here, never a reply later
     engine = make_engine(settings.database_url)
     if read_only:
         migrate.check(engine)

@@ -14,13 +14,15 @@ from functools import cache
 from catalog.reference import data_dir
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("eu_organic", re.compile(r"^([A-Z]{2})[- ]?(BIO|ÖKO|OKO|ECO|ORG)[- ]?(\d{2,3})$")),
-    ("fsc_c", re.compile(r"^FSC[- ]?C(\d{6})$")),
-    ("fsc_n", re.compile(r"^FSC[- ]?N(\d{6})$")),
-    ("msc", re.compile(r"^MSC[- ]?C[- ]?(\d{5})$")),
-    ("asc", re.compile(r"^ASC[- ]?C[- ]?(\d{5})$")),
-    ("eu_ecolabel", re.compile(r"^([A-Z]{2})/(\d{3})/(\d{3,5})$")),
+    ("eu_organic", re.compile(r"^([A-Z]{2})[- ]?(BIO|ÖKO|OKO|ECO|ORG)[- ]?([0-9]{2,3})$")),
+    ("fsc_c", re.compile(r"^FSC[- ]?C([0-9]{6})$")),
+    ("fsc_n", re.compile(r"^FSC[- ]?N([0-9]{6})$")),
+    ("msc", re.compile(r"^MSC[- ]?C[- ]?([0-9]{5})$")),
+    ("asc", re.compile(r"^ASC[- ]?C[- ]?([0-9]{5})$")),
+    ("eu_ecolabel", re.compile(r"^([A-Z]{2})/([0-9]{3})/([0-9]{3,5})$")),
 )
+# Every kind a LabelCode can have (each has a text under "codes." in the message files).
+KINDS = (*(kind for kind, _ in _PATTERNS), "eu_organic_unknown")
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,12 +22,13 @@ from sqlmodel import select
 from tqdm import tqdm
 
 from catalog import gtin as gtins
+from catalog.apply import CertRow, ParsedCatalog, ProductRow, apply_catalog, product_key
 from catalog.cards import OFF_SOURCE
-from catalog.csvio import CertRow, ParsedCatalog, ProductRow, apply_catalog, product_key
 from catalog.db import session
 from catalog.labelcodes import recognise
 from catalog.models import Certification, Product
-from catalog.reference import data_dir
+from catalog.reference import categories, data_dir, read_label_rows
+from catalog.rows import OffCategoryRow, OffLabelRow, load
 
 BATCH = 2000
 _NEEDED = ("code", "product_name", "labels_tags")
@@ -43,9 +44,12 @@ class OffReport:
     kept_department: int = 0
 
 
-def _mapping(name: str, key: str) -> dict[str, str]:
-    with open(data_dir() / name, encoding="utf-8", newline="") as fh:
-        return {r["tag"]: r[key] for r in csv.DictReader(fh)}
+def _mappings() -> tuple[dict[str, str], dict[str, str]]:
+    """Open Food Facts label tags to label codes, category tags to categories (checked rows)."""
+    context = {"label": {r.code for r in read_label_rows()}, "category": set(categories())}
+    labels = load(data_dir() / "off_labels.csv", OffLabelRow, context)
+    cats = load(data_dir() / "off_categories.csv", OffCategoryRow, context)
+    return {r.tag: r.label for r in labels}, {r.tag: r.category for r in cats}
 
 
 def _open(path: Path) -> io.TextIOBase:
@@ -75,8 +79,7 @@ def import_off(
     engine: Engine, path: Path, country: str | None = None, prefix: str | None = None, progress: bool = False
 ) -> OffReport:
     """Stream an export and upsert every product that carries a mapped label."""
-    labels = _mapping("off_labels.csv", "label")
-    cats = _mapping("off_categories.csv", "category")
+    labels, cats = _mappings()
     country_tag = f"en:{country.strip().lower().replace(' ', '-')}" if country else None
     report = OffReport()
     batch = ParsedCatalog()

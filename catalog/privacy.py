@@ -75,8 +75,12 @@ def anonymise_usage(engine: Engine, before: date) -> int:
             row.users += len(users)
             row.new_users += new.get(day, 0)
             db.add(row)
-        changed = db.connection().execute(
-            update(Lookup).where(Lookup.day < before, Lookup.user_id.is_not(None)).values(user_id=None)  # type: ignore[union-attr,arg-type]
-        ).rowcount
+        changed = (
+            db.connection()
+            .execute(
+                update(Lookup).where(Lookup.day < before, Lookup.user_id.is_not(None)).values(user_id=None)  # type: ignore[union-attr,arg-type]
+            )
+            .rowcount
+        )
         db.commit()
     return changed

@@ -6,7 +6,6 @@ next to the catalog rather than in code.
 
 from __future__ import annotations
 
-import csv
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -15,8 +14,18 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from catalog import rows
 from catalog.db import assign, session
 from catalog.models import LabelScheme
+from catalog.rows import (
+    CategoryRow,
+    LabelRow,
+    OffCategoryRow,
+    OffLabelRow,
+    RetailerProductRow,
+    RetailerRow,
+    TipRow,
+)
 from catalog.version import bump as bump_version
 
 
@@ -40,8 +49,10 @@ class Category:
 @cache
 def categories() -> dict[str, Category]:
     """Categories by code, in file order."""
-    with open(data_dir() / "categories.csv", encoding="utf-8", newline="") as fh:
-        return {row["code"]: Category(**row) for row in csv.DictReader(fh)}
+    return {
+        row.code: Category(**row.model_dump())
+        for row in rows.load(data_dir() / "categories.csv", CategoryRow)
+    }
 
 
 def known_label_codes(engine: Engine) -> list[str]:
@@ -50,22 +61,52 @@ def known_label_codes(engine: Engine) -> list[str]:
         return list(db.exec(select(LabelScheme.code)))
 
 
-def read_label_rows(path: Path | None = None) -> list[dict[str, str]]:
-    """Rows of data/labels.csv as dicts."""
-    with open(path or data_dir() / "labels.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+def read_label_rows(path: Path | None = None) -> list[LabelRow]:
+    """The checked rows of data/labels.csv."""
+    return rows.load(path or data_dir() / "labels.csv", LabelRow)
+
+
+_CHECKED: tuple[tuple[str, type[rows.Row]], ...] = (
+    ("tips.csv", TipRow),
+    ("retailers.csv", RetailerRow),
+    ("retailer_products.csv", RetailerProductRow),
+    ("off_labels.csv", OffLabelRow),
+    ("off_categories.csv", OffCategoryRow),
+)
+_checked: set[tuple[Path, tuple[tuple[str, int, int], ...]]] = set()
+
+
+def check_data_files(folder: Path | None = None) -> None:
+    """Read every data file the department edits, as the bot will; the first bad file raises
+    DataFileError or DataValidationError naming it (so a bad edit stops start-up, not a reply).
+
+    Files already checked by this process and unchanged since are not read again.
+    """
+    folder = folder or data_dir()
+    try:
+        names = ("labels.csv", "categories.csv", *(name for name, _ in _CHECKED))
+        stamp = tuple((n, (st := (folder / n).stat()).st_mtime_ns, st.st_size) for n in names)
+    except OSError:
+        stamp = ()  # a missing file: the loader below names it
+    if stamp and (folder, stamp) in _checked:
+        return
+    context = {
+        "label": {r.code for r in read_label_rows(folder / "labels.csv")},
+        "category": {r.code for r in rows.load(folder / "categories.csv", CategoryRow)},
+    }
+    for name, model in _CHECKED:
+        rows.load(folder / name, model, context)
+    _checked.add((folder, stamp))
 
 
 def sync_labels(engine: Engine, path: Path | None = None) -> int:
     """Insert or update label schemes from the labels file; returns how many changed."""
     changed = 0
-    fields = set(LabelScheme.model_fields)
     with session(engine) as db:
         existing = {s.code: s for s in db.exec(select(LabelScheme))}
         for row in read_label_rows(path):
-            values: dict[str, object] = {k: (v or "").strip() for k, v in row.items() if k in fields}
-            values["strength"] = int(str(values.get("strength") or 3))  # compared with the stored int
-            scheme = existing.get(values["code"])
+            values = row.model_dump()
+            scheme = existing.get(row.code)
             if scheme is None:
                 db.add(LabelScheme(**values))
                 changed += 1

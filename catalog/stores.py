@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from sqlmodel import select
 from catalog.db import chunks, session
 from catalog.models import Product, Retailer, RetailerProduct
 from catalog.reference import data_dir
+from catalog.rows import RetailerProductRow, RetailerRow, load
 from catalog.text import fold
 
 EARTH_RADIUS_M = 6_371_000.0
@@ -60,35 +60,28 @@ class StoreHit:
 def sync_stores(engine: Engine, folder: Path | None = None) -> int:
     """Load data/retailers.csv and data/retailer_products.csv (upsert by store code)."""
     folder = folder or data_dir()
-    with open(folder / "retailers.csv", encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    with open(folder / "retailer_products.csv", encoding="utf-8", newline="") as fh:
-        links = list(csv.DictReader(fh))
+    stores = load(folder / "retailers.csv", RetailerRow)
+    links = load(folder / "retailer_products.csv", RetailerProductRow)
     with session(engine) as db:
         existing = {r.code: r for r in db.exec(select(Retailer))}
-        for row in rows:
-            values = dict(
-                row,
-                lat=float(row["lat"]),
-                lon=float(row["lon"]),
-                sample=row.get("sample", "").lower() in ("yes", "1", "true"),
-            )
-            store = existing.get(row["code"]) or Retailer(**values)
+        for row in stores:
+            values = row.model_dump()
+            store = existing.get(row.code) or Retailer(**values)
             for key, value in values.items():
                 setattr(store, key, value)
             db.add(store)
-            existing[row["code"]] = store
+            existing[row.code] = store
         db.flush()
         by_gtin = dict(db.exec(select(Product.gtin, Product.id).where(Product.gtin.is_not(None))).all())  # type: ignore[union-attr]
         db.exec(delete(RetailerProduct))  # type: ignore[call-overload]
         pairs = {
-            (existing[link["retailer"]].id, by_gtin[link["gtin"]])
+            (existing[link.retailer].id, by_gtin[link.gtin])
             for link in links
-            if link["retailer"] in existing and link["gtin"] in by_gtin
+            if link.retailer in existing and link.gtin in by_gtin
         }
         db.add_all(RetailerProduct(retailer_id=r, product_id=p) for r, p in pairs)  # type: ignore[arg-type]
         db.commit()
-    return len(rows)
+    return len(stores)
 
 
 class StoreDirectory:

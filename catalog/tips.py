@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 from catalog.reference import data_dir
+from catalog.rows import TipRow, load
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,11 +22,8 @@ class TipBook:
     """All tips in file order, with a pick per topic for product cards."""
 
     def __init__(self, path: Path | None = None) -> None:
-        with open(path or data_dir() / "tips.csv", encoding="utf-8", newline="") as fh:
-            self._tips = [
-                Tip(int(r["id"]), r["topic"], r["text_vi"], r["text_en"], r["source"])
-                for r in csv.DictReader(fh)
-            ]
+        rows = load(path or data_dir() / "tips.csv", TipRow)
+        self._tips = [Tip(r.id, r.topic, r.text_vi, r.text_en, r.source) for r in rows]
 
     def __len__(self) -> int:
         return len(self._tips)

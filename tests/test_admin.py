@@ -13,14 +13,14 @@ from bot.core import Core, Incoming
 from bot.guard import FloodGuard
 from bot.i18n import Messages
 from bot.replies import Reply, plain
-from catalog import csvio
 from catalog import stats as figures
 from catalog.db import session
+from catalog.export import export_csv
 from catalog.models import AdminAction, Product, Report
 from catalog.reports import ReportBook
 from catalog.service import CatalogService
 from tests.conftest import TODAY, make_core
-from tests.test_import_export import GOOD, HEADER
+from tests.samples import GOOD, HEADER, labels
 
 ADMIN = 9001
 SHOPPER = 42
@@ -66,7 +66,7 @@ def test_non_admin_cannot_use_admin_buttons_or_upload(core: Core, engine: Engine
 def test_admin_export_is_the_catalog_csv(core: Core, engine: Engine) -> None:
     [reply] = say(core, ADMIN, text="/export")
     assert reply.attachment and reply.attachment.kind == "document"
-    assert reply.attachment.data.decode() == csvio.export_csv(engine)
+    assert reply.attachment.data.decode() == export_csv(engine)
     with session(engine) as db:
         assert db.exec(select(AdminAction).where(AdminAction.action == "export")).first().user_id == ADMIN  # type: ignore[union-attr]
 
@@ -92,9 +92,12 @@ def test_upload_is_checked_then_confirmed_and_search_refreshes(core: Core, engin
 def test_upload_with_errors_lists_lines_and_writes_nothing(core: Core, engine: Engine) -> None:
     bad = GOOD.replace("VIETGAP", "NOPE")
     [reply] = say(core, ADMIN, document=f"{HEADER}\n{GOOD}\n{bad}\n".encode(), document_name="bad.csv")
-    assert "line 3, label" in reply.text and not reply.buttons
+    t = Messages("vi")  # the officer reads the problem in their language, with the valid codes
+    problem = t("data_errors.unknown_label", value="NOPE", valid=", ".join(sorted(labels())))
+    assert reply.text.endswith(t.raw("data_errors.at", line=3, column="label", problem=problem))
+    assert not reply.buttons
     [garbage] = say(core, ADMIN, document=b"\x00\x01\x02" * 100, document_name="bad.csv")
-    assert "Không đọc được" in garbage.text
+    assert garbage.text == t("admin.import_file_error", name="bad.csv", error=t("data_errors.file_binary"))
     [wrong] = say(core, ADMIN, document=b"a,b", document_name="catalog.xlsx")
     assert ".csv" in wrong.text
     with session(engine) as db:

@@ -16,9 +16,9 @@ from bot.config import Settings
 from bot.services import Services, build_services
 from catalog import gtin as gtins
 from catalog.cards import Validity
-from catalog.csvio import COLUMNS
 from catalog.db import make_engine, session
 from catalog.models import Certification, Product
+from catalog.rows import COLUMNS
 from catalog.service import CatalogService
 from catalog.version import current
 from handlers.app import build_application

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import csv
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
+from bot.i18n import Messages
+from bot.replies import plain
 from catalog import gtin
+from catalog.reference import check_data_files
+from catalog.rows import STORE_KINDS, CatalogRow, DataValidationError, RetailerRow
 from catalog.stores import in_hanoi
 from tests.conftest import ROOT
 
@@ -89,3 +96,81 @@ def test_files_are_nfc_utf8(name: str) -> None:
 
     text = Path(DATA / name).read_text(encoding="utf-8")
     assert unicodedata.is_normalized("NFC", text)
+
+
+def _data_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """The bundled data folder with one edit in one file."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+def test_bundled_data_files_pass_the_start_up_check() -> None:
+    check_data_files(DATA)
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "line", "column", "code"),
+    [
+        ("retailers.csv", ",supermarket,", ",hypermarket,", 2, "kind", "not_one_of"),
+        ("retailers.csv", "21.02378", "north", 2, "lat", "not_number"),
+        ("tips.csv", "\n1,market,", "\n1,markets,", 2, "topic", "not_one_of"),
+        ("labels.csv", "VN_GREEN,eco-label,5,", "VN_GREEN,eco-label,9,", 2, "strength", "out_of_range"),
+        ("off_labels.csv", "en:organic,ORGANIC_OTHER", "en:organic,ORGANIC", 2, "label", "unknown_label"),
+        ("off_categories.csv", "en:milks,milk", "en:milks,milky", 2, "category", "unknown_category"),
+        ("retailer_products.csv", "ST01,9521222000445", "ST01,9521222000446", 2, "gtin", "gtin_check_digit"),
+    ],
+)
+def test_a_bad_data_file_is_refused_with_file_line_and_column(
+    tmp_path: Path, name: str, old: str, new: str, line: int, column: str, code: str
+) -> None:
+    folder = _data_copy(tmp_path, name, old, new)
+    with pytest.raises(DataValidationError) as caught:
+        check_data_files(folder)
+    [error] = caught.value.errors
+    assert (error.line, error.column, error.code) == (line, column, code)
+    assert caught.value.file == str(folder / name)
+
+
+def test_start_up_stops_with_one_line_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _data_copy(tmp_path, "retailers.csv", ",supermarket,", ",hypermarket,")
+    monkeypatch.setenv("ECOLABEL_DATA_DIR", str(folder))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.setattr(sys, "argv", ["ecolabel-bot", "lookup", "gao"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 2
+    t = Messages("en")
+    problem = t("data_errors.not_one_of", value="hypermarket", valid=", ".join(STORE_KINDS))
+    at = t.raw("data_errors.at", line=2, column="kind", problem=problem)
+    expected = t.raw("data_errors.in_file", file=str(folder / "retailers.csv"), problem=at)
+    assert capsys.readouterr().err == f"error: {plain(expected)}\n"
+    assert not (tmp_path / "x.db").exists()  # refused before touching the database
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("yes", True), ("Có", True), ("x", True), ("", False), ("không", False)]
+)
+def test_yes_no_cells_read_the_same_in_every_file(value: str, expected: bool) -> None:
+    store = dict.fromkeys(RetailerRow.model_fields, "") | {
+        "code": "S",
+        "name": "S",
+        "kind": "market",
+        "lat": "21",
+        "lon": "105",
+        "bag_policy": "byo",
+        "sample": value,
+    }
+    assert RetailerRow.model_validate(store).sample is expected
+    assert (
+        CatalogRow.model_validate(
+            {"name_vi": "x", "category": "rice", "label": "PGS", "source": "s", "sample": value}
+        ).sample
+        is expected
+    )

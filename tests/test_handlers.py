@@ -224,7 +224,7 @@ async def admin_bot(services: Services) -> AsyncIterator[tuple[Any, tg.BotApiSta
 
 
 async def test_admin_uploads_a_catalog_file_and_exports(admin_bot) -> None:  # type: ignore[no-untyped-def]
-    from tests.test_import_export import GOOD, HEADER
+    from tests.samples import GOOD, HEADER
 
     app, state = admin_bot
     data = f"{HEADER}\n{GOOD}\n".encode()

@@ -9,28 +9,17 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
-from catalog import csvio
-from catalog.csvio import CatalogFileError, CatalogValidationError, apply_catalog, parse_catalog
+from bot.data_errors import file_error
+from bot.i18n import LOCALES, Messages
+from catalog.apply import apply_catalog
+from catalog.datafile import DataFileError
 from catalog.db import session
+from catalog.export import export_csv, export_json
 from catalog.models import Certification, Product
-from catalog.reference import categories, read_label_rows
-from tests.conftest import ROOT
-
-SAMPLE = ROOT / "data" / "ecolabel.csv"
-HEADER = ",".join(csvio.COLUMNS)
-GOOD = (
-    "9529999999993,Rau thử,Test greens,Thử,Cty Thử,vegetables,VIETGAP,"
-    ",MAU-1,Tổ chức A,2025-01-01,2026-12-31,mẫu,2026-10-01,yes"
-)
-
-
-def labels() -> list[str]:
-    return [r["code"] for r in read_label_rows()]
-
-
-def parse(text: str | bytes) -> csvio.ParsedCatalog:
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return parse_catalog(data, labels(), categories())
+from catalog.reference import categories
+from catalog.rows import DataValidationError
+from catalog.validate import read_catalog_file
+from tests.samples import GOOD, HEADER, SAMPLE, labels, parse
 
 
 def counts(engine: Engine) -> tuple[int, int]:
@@ -62,12 +51,12 @@ def test_import_then_reimport_changes_nothing(empty_engine: Engine) -> None:
 
 def test_round_trip_is_lossless(empty_engine: Engine) -> None:
     apply_catalog(empty_engine, parse(SAMPLE.read_bytes()))
-    assert csvio.export_csv(empty_engine) == SAMPLE.read_text(encoding="utf-8")
+    assert export_csv(empty_engine) == SAMPLE.read_text(encoding="utf-8")
 
 
 def test_json_export_nests_certifications(empty_engine: Engine) -> None:
     apply_catalog(empty_engine, parse(SAMPLE.read_bytes()))
-    products = json.loads(csvio.export_json(empty_engine))
+    products = json.loads(export_json(empty_engine))
     assert len(products) == len(parse(SAMPLE.read_bytes()).products)
     assert all(p["certifications"] and p["name_vi"] for p in products)
 
@@ -112,7 +101,7 @@ def test_all_row_errors_are_reported_together_with_lines_and_columns(engine: Eng
         GOOD.replace("2026-12-31", "31-12-2026").replace("9529999999993", "9529999999955"),
         "9529999999948,too,few",
     ]
-    with pytest.raises(CatalogValidationError) as caught:
+    with pytest.raises(DataValidationError) as caught:
         parse("\n".join([HEADER, *rows]) + "\n")
     found = {(e.line, e.column) for e in caught.value.errors}
     assert {
@@ -125,34 +114,45 @@ def test_all_row_errors_are_reported_together_with_lines_and_columns(engine: Eng
         (9, "valid_until"),
         (10, "*"),
     } <= found
-    assert "check digit" in str(next(e for e in caught.value.errors if e.line == 3))
+    codes = {(e.line, e.code) for e in caught.value.errors}
+    assert {
+        (3, "gtin_check_digit"),
+        (4, "unknown_label"),
+        (5, "dates_reversed"),
+        (8, "gtin_mangled"),
+    } <= codes
+    unknown = next(e for e in caught.value.errors if e.line == 4)
+    assert unknown.params["value"] == "GREENWASH" and "VIETGAP" in unknown.params["valid"]
     assert counts(engine) == before
 
 
 def test_conflicting_rows_for_one_product_are_an_error() -> None:
     other = GOOD.replace("VIETGAP", "VN_ORGANIC").replace("Test greens", "Other name")
-    with pytest.raises(CatalogValidationError) as caught:
+    with pytest.raises(DataValidationError) as caught:
         parse(f"{HEADER}\n{GOOD}\n{other}\n")
-    assert caught.value.errors[0].line == 3 and "line 2" in caught.value.errors[0].message
+    [error] = caught.value.errors
+    assert (error.line, error.code, error.params) == (3, "conflict", {"first": 2})
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "code"),
     [
-        (f"{HEADER}\n{GOOD}\n".encode("utf-16"), "binary"),
-        (f"{HEADER}\n{GOOD}\n".encode("cp1258", errors="replace").replace(b"?", b"\xe0"), "UTF-8"),
-        (GOOD.encode() + b"\n", "header"),
-        (b"", "empty"),
-        (f"{HEADER}\n".encode(), "no rows"),
-        (b"\x00\xff" * 5000, "binary"),
-        (f'{HEADER}\n"unterminated,{GOOD}\n'.encode(), "CSV"),
+        (f"{HEADER}\n{GOOD}\n".encode("utf-16"), "file_binary"),
+        (f"{HEADER}\n{GOOD}\n".encode("cp1258", errors="replace").replace(b"?", b"\xe0"), "file_not_utf8"),
+        (GOOD.encode() + b"\n", "missing_columns"),
+        (b"", "file_empty"),
+        (f"{HEADER}\n".encode(), "no_rows"),
+        (b"\x00\xff" * 5000, "file_binary"),
+        (f'{HEADER}\n"unterminated,{GOOD}\n'.encode(), "broken_csv"),
     ],
 )
-def test_bad_files_get_one_clear_error(data: bytes, message: str) -> None:
-    with pytest.raises(CatalogFileError) as caught:
+def test_bad_files_get_one_clear_error(data: bytes, code: str) -> None:
+    with pytest.raises(DataFileError) as caught:
         parse(data)
-    assert message.lower() in str(caught.value).lower()
-    assert "\n" not in str(caught.value)
+    assert caught.value.code == code
+    for locale in LOCALES:
+        text = file_error(Messages(locale), caught.value)
+        assert text and "\n" not in text
 
 
 def test_spreadsheet_bom_and_semicolons_are_accepted() -> None:
@@ -161,12 +161,12 @@ def test_spreadsheet_bom_and_semicolons_are_accepted() -> None:
     assert parse(with_bom).certs == parse(semicolons).certs == parse(f"{HEADER}\n{GOOD}\n").certs
 
 
-def test_huge_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
     big = tmp_path / "big.csv"
     big.write_bytes(b"x" * 2048)
-    monkeypatch.setattr(csvio, "MAX_FILE_BYTES", 1024)
-    with pytest.raises(CatalogFileError, match="too large"):
-        csvio.read_catalog_file(big, labels(), categories())
+    with pytest.raises(DataFileError) as caught:
+        read_catalog_file(big, labels(), categories(), max_bytes=1024)
+    assert caught.value.code == "file_too_large"
 
 
 def test_dates_in_day_month_year_are_read() -> None:

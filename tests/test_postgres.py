@@ -10,10 +10,12 @@ import pytest
 from bot import actions
 from bot.core import Incoming
 from bot.replies import plain
-from catalog.csvio import apply_catalog, export_csv, parse_catalog
+from catalog.apply import apply_catalog
 from catalog.db import make_engine
+from catalog.export import export_csv
 from catalog.reference import categories, read_label_rows
 from catalog.service import CatalogService, prepare_database
+from catalog.validate import parse_catalog
 from tests import pgtools as pg
 from tests.conftest import ROOT, TODAY, make_core
 
@@ -29,7 +31,7 @@ def test_catalog_search_and_core_on_postgres(pg_url: str) -> None:
     prepare_database(engine)
     try:
         sample = (ROOT / "data/ecolabel.csv").read_bytes()
-        labels = [r["code"] for r in read_label_rows()]
+        labels = [r.code for r in read_label_rows()]
         first = apply_catalog(engine, parse_catalog(sample, labels, categories()))
         assert first.products_added >= 300
         assert not apply_catalog(engine, parse_catalog(sample, labels, categories())).changed_anything

@@ -21,7 +21,7 @@ from catalog.models import Lookup, Subscription
 from catalog.service import CatalogService
 from catalog.usage import UsageLog
 from tests.conftest import TODAY, make_core
-from tests.test_import_export import GOOD, HEADER
+from tests.samples import GOOD, HEADER, labels
 
 ADMIN = 9001
 
@@ -68,17 +68,17 @@ def test_journal_mode_is_wal_with_a_long_busy_timeout(engine: Engine) -> None:
 
 def test_checking_an_upload_writes_nothing(core: Core, engine: Engine) -> None:
     """The check runs while another writer holds the lock: it must not need the lock at all."""
-    from catalog import csvio
+    from catalog.apply import apply_catalog
     from catalog.reference import categories
-    from tests.test_import_export import labels
+    from catalog.validate import parse_catalog
 
     changed = GOOD.replace("2026-12-31", "2027-06-30").replace("Test greens", "Test leaves")
-    parsed = csvio.parse_catalog(f"{HEADER}\n{GOOD}\n".encode(), labels(), categories())
-    csvio.apply_catalog(engine, parsed)
-    parsed = csvio.parse_catalog(f"{HEADER}\n{changed}\n".encode(), labels(), categories())
+    parsed = parse_catalog(f"{HEADER}\n{GOOD}\n".encode(), labels(), categories())
+    apply_catalog(engine, parsed)
+    parsed = parse_catalog(f"{HEADER}\n{changed}\n".encode(), labels(), categories())
     started = time.monotonic()
     with writer_holding_the_lock(engine, 3.0):
-        report = csvio.apply_catalog(engine, parsed, dry_run=True)
+        report = apply_catalog(engine, parsed, dry_run=True)
         checked = time.monotonic() - started
     assert checked < 2.5, f"the check waited {checked:.1f}s for the write lock"
     assert report.certs_changed == 1 and report.products_changed == 1 and report.dry_run

@@ -9,22 +9,20 @@ from bot.admin import figures
 from bot.admin.audit import audit
 from bot.admin.triage import ReportTriage
 from bot.admin.uploads import PendingUploads
+from bot.data_errors import file_error, row_error
 from bot.i18n import Messages
 from bot.render import esc
 from bot.replies import Attachment, Button, Reply
 from catalog import stats
-from catalog.csvio import (
-    MAX_FILE_BYTES,
-    CatalogFileError,
-    CatalogValidationError,
-    apply_catalog,
-    export_csv,
-    parse_catalog,
-)
+from catalog.apply import apply_catalog
+from catalog.datafile import MAX_FILE_BYTES, DataFileError
+from catalog.export import export_csv
 from catalog.reference import categories, known_label_codes
 from catalog.reports import ReportBook
+from catalog.rows import DataValidationError
 from catalog.service import CatalogService
 from catalog.shoppers import ShopperStore
+from catalog.validate import parse_catalog
 
 ADMIN_COMMANDS = ("admin", "export", "reports", "stats")
 MAX_SHOWN_ERRORS = 20
@@ -87,12 +85,12 @@ class AdminDesk:
             return [Reply(t("admin.not_csv"))]
         try:
             parsed = parse_catalog(data, known_label_codes(self.engine), categories())
-        except CatalogFileError as exc:
+        except DataFileError as exc:
             audit(self.engine, user_id, "upload rejected", f"{name}: {exc}")
-            return [Reply(t("admin.import_file_error", name=name, error=str(exc)))]
-        except CatalogValidationError as exc:
+            return [Reply(t.raw("admin.import_file_error", name=esc(name), error=file_error(t, exc)))]
+        except DataValidationError as exc:
             audit(self.engine, user_id, "upload rejected", f"{name}: {exc.total} problems")
-            shown = "\n".join(esc(str(e)) for e in exc.errors[:MAX_SHOWN_ERRORS])
+            shown = "\n".join(row_error(t, e) for e in exc.errors[:MAX_SHOWN_ERRORS])
             more = f"\n… +{exc.total - MAX_SHOWN_ERRORS}" if exc.total > MAX_SHOWN_ERRORS else ""
             return [Reply(f"{t('admin.import_errors', name=name, count=exc.total)}\n{shown}{more}")]
         report = apply_catalog(self.engine, parsed, dry_run=True)

@@ -8,9 +8,9 @@ from bot import actions
 from bot.admin.audit import audit
 from bot.i18n import Messages, pick_locale
 from bot.replies import Attachment, Button, Reply
-from catalog.csvio import COLUMNS
 from catalog.models import Report
 from catalog.reports import ReportBook
+from catalog.rows import COLUMNS
 from catalog.service import CatalogService
 from catalog.shoppers import ShopperStore
 

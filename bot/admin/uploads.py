@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from catalog.csvio import ParsedCatalog
+from catalog.apply import ParsedCatalog
 
 UPLOAD_TTL = 15 * 60
 

@@ -1,0 +1,80 @@
+"""Reading the department's CSV files: size limit, encoding, separators, header, rows.
+
+Nothing here knows what a row means (that is ``catalog.rows``). Problems with a file as a
+whole raise ``DataFileError`` with a code and values; the bot renders it in the reader's
+language from the message files (``data_errors.<code>``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+# Default size limit for a data file; the bot passes its own from the settings.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+Row = tuple[int, list[str]]  # line number in the file, values in header order
+
+
+class DataFileError(ValueError):
+    """The file as a whole cannot be read: ``code`` names the problem, ``params`` the details."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        details = ", ".join(f"{k}={v}" for k, v in params.items())
+        super().__init__(f"{code} ({details})" if details else code)
+        self.code = code
+        self.params = params
+        self.file = ""  # set by loaders of named files
+
+
+def check_size(size: int, limit: int) -> None:
+    if size > limit:
+        raise DataFileError("file_too_large", size=size // 1_000_000, limit=limit // 1_000_000)
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A file's bytes, refusing a file over ``limit`` before reading it."""
+    try:
+        check_size(path.stat().st_size, limit)
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataFileError("cannot_open", reason=exc.strerror or str(exc)) from None
+
+
+def decode(data: bytes, limit: int = MAX_FILE_BYTES) -> str:
+    """Text of a spreadsheet's 'CSV UTF-8' file (its byte-order mark is fine)."""
+    check_size(len(data), limit)
+    if not data.strip():
+        raise DataFileError("file_empty")
+    if b"\x00" in data[:65536]:
+        raise DataFileError("file_binary")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFileError("file_not_utf8", line=data[: exc.start].count(b"\n") + 1) from None
+
+
+def rows(text: str, required: Iterable[str], columns: Iterable[str]) -> tuple[list[str], Iterator[Row]]:
+    """Header (lower case) and the non-blank rows; commas or semicolons as separators."""
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except (StopIteration, csv.Error):
+        raise DataFileError("bad_header") from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise DataFileError("missing_columns", missing=", ".join(missing), columns=", ".join(columns))
+
+    def body() -> Iterator[Row]:
+        try:
+            for values in reader:
+                if any(v.strip() for v in values):
+                    yield reader.line_num, values
+        except csv.Error:
+            raise DataFileError("broken_csv", line=reader.line_num) from None
+
+    return header, body()
