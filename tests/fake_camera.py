@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter
 
-from tests.imaging import linear
+from tests.imaging import linear, qr
 
 SIZE = (640, 480)
 FPS = 15
@@ -53,11 +53,15 @@ def _shelf(size: tuple[int, int], seed: int) -> Image.Image:
     return Image.fromarray(np.clip(base, 0, 255).astype(np.uint8), "RGB")
 
 
-def barcode_clip(path: Path, digits: str, frames: int = 30, blur: float = 1.1, seed: int = 1) -> Path:
-    """The barcode of ``digits`` drifting a few pixels, tilting a little, softly blurred."""
-    code = linear(digits, module=0.33).convert("RGB")
-    scale = 340 / code.width
-    code = code.resize((340, round(code.height * scale)), Image.Resampling.LANCZOS)
+def barcode_clip(
+    path: Path, digits: str, frames: int = 30, blur: float = 1.1, seed: int = 1, qr_text: str | None = None
+) -> Path:
+    """The barcode of ``digits`` (or a QR code of ``qr_text``) drifting a few pixels,
+    tilting a little, softly blurred."""
+    code = (qr(qr_text, scale=6) if qr_text else linear(digits, module=0.33)).convert("RGB")
+    width = 220 if qr_text else 340
+    scale = width / code.width
+    code = code.resize((width, round(code.height * scale)), Image.Resampling.LANCZOS)
     shelf = _shelf(SIZE, seed)
     out = []
     for i in range(frames):

@@ -15,7 +15,7 @@ from bot.replies import plain
 from catalog.db import session
 from catalog.models import Lookup, Product, Report
 from catalog.verdict import Status, verdict
-from tests.webapp_fixtures import OTHER_BOT_TOKEN, init_data, make_api
+from tests.webapp_fixtures import OTHER_BOT_TOKEN, init_data, make_api, metres
 
 VALID = "9521000000018"  # PGS, valid until 2027-11-19
 EXPIRED = "9521037000203"  # VietGAP, ended 2026-10-04
@@ -167,3 +167,14 @@ def test_openapi_documents_the_shared_schema(client: TestClient) -> None:
     assert {"verdict", "labels", "gtin"} <= set(card["properties"])
     statuses = doc["components"]["schemas"]["Status"]["enum"]
     assert set(statuses) == {s.value for s in Status}
+
+
+def test_where_to_buy_is_nearest_first_when_the_shopper_shares_a_location(client: TestClient) -> None:
+    anywhere = client.get("/lookup", params={"code": VALID}).json()["stores"]
+    near = client.get("/lookup", params={"code": VALID, "lat": 21.0285, "lon": 105.8542}).json()["stores"]
+    assert len(near) >= 2 and all(s["distance"] is None for s in anywhere)
+    distances = [metres(s["distance"]) for s in near]
+    assert distances == sorted(distances)
+    outside = client.get("/lookup", params={"code": VALID, "lat": 48.85, "lon": 2.35}).json()["stores"]
+    assert all(s["distance"] is None for s in outside)  # a location outside Hà Nội is not used
+    assert client.get("/lookup", params={"code": VALID, "lat": 91, "lon": 0}).status_code == 422

@@ -23,7 +23,7 @@ from tests.webapp_browser import (
     wait_until,
     why_not_runnable,
 )
-from tests.webapp_fixtures import BOT_TOKEN, init_data
+from tests.webapp_fixtures import BOT_TOKEN, init_data, metres
 
 reason = why_not_runnable()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
@@ -67,6 +67,25 @@ def test_scanned_product_shows_its_verdict_and_nothing_comes_from_elsewhere(
         page.click("#where")
         assert page.locator("#stores").is_visible()
         assert hosts == {urlsplit(server.origin).netloc}  # no CDN, no third party
+
+
+def test_a_gs1_digital_link_qr_code_and_stores_nearest_first(server: PageServer, tmp_path: Path) -> None:
+    clip = barcode_clip(tmp_path / "qr.y4m", "", seed=7, qr_text=f"https://id.gs1.org/01/0{VALID}")
+    with browser(tmp_path / "profile", clip, locale="en-US") as ctx:
+        ctx.grant_permissions(["camera", "geolocation"])
+        ctx.set_geolocation({"latitude": 21.0285, "longitude": 105.8542})  # Hoàn Kiếm
+        page = ctx.new_page()
+        page.goto(f"{server.origin}/app/")
+        page.wait_for_selector(VERDICT_SHOWN, timeout=WAIT_MS)
+        assert "valid until 11/2027" in page.locator("#verdict").inner_text()
+        page.click("#where")
+        assert page.locator("#stores .store").count() >= 2
+        page.click("#stores button")
+        shown = "[...document.querySelectorAll('#stores .store strong')].map((e) => e.textContent)"
+        wait_until(page, f"(({shown}).length >= 2) && ({shown}).every((t) => / k?m$/.test(t))")
+        names = page.locator("#stores .store strong").all_inner_texts()
+        distances = [metres(name.split(" · ")[-1]) for name in names]
+        assert distances == sorted(distances)
 
 
 def test_a_clip_without_a_code_shows_nothing(server: PageServer, tmp_path: Path) -> None:

@@ -51,3 +51,9 @@ def make_api(engine: Engine, catalog: CatalogService, **config: object):  # type
         ApiConfig(BOT_TOKEN, **config),  # type: ignore[arg-type]
     )
     return api, usage
+
+
+def metres(distance: str) -> float:
+    """'430 m' or '1,8 km' (as the cards write it) in metres."""
+    number, unit = distance.split()
+    return float(number.replace(",", ".")) * (1000 if unit == "km" else 1)
