@@ -29,6 +29,7 @@ from catalog.reports import ReportBook
 from catalog.scanner import Scanner
 from catalog.service import CatalogService
 from catalog.shoppers import ShopperStore
+from catalog.state import StateStore
 from catalog.stores import StoreDirectory
 from catalog.subscriptions import Subscriptions
 from catalog.tips import TipBook
@@ -62,6 +63,7 @@ class Core:
         photo_guard: FloodGuard,
         scanner: Scanner | None,
         max_image_bytes: int,
+        state: StateStore,
     ) -> None:
         self.catalog = catalog
         self.shoppers = shoppers
@@ -75,11 +77,12 @@ class Core:
         self.photo_guard = photo_guard
         self.scanner = scanner
         self.max_image_bytes = max_image_bytes
+        self.state = state
         self.products = Products(catalog, tips, usage, scanner)
-        self.search = Search(catalog, usage, self.products)
+        self.search = Search(catalog, usage, self.products, state)
         self.places = Places(stores, shoppers, catalog)
         self.tip_replies = Tips(tips, usage, subscriptions)
-        self.shopper_reports = ShopperReports(reports, catalog)
+        self.shopper_reports = ShopperReports(reports, catalog, state)
         self._buttons = self._button_handlers()
 
     # -- entry points -----------------------------------------------------------------------

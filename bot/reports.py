@@ -1,40 +1,34 @@
 """Shopper reports: a barcode the catalog lacks (with an optional photo), or a wrong label.
 
 A report can take two messages (the button, then a photo or a reason); what each user is
-in the middle of is kept here for ``AWAIT_SECONDS``.
+in the middle of is kept in the state store for ``AWAIT_SECONDS``, so a restart or another
+worker carries the step on.
 """
 
 from __future__ import annotations
-
-import threading
-import time
 
 from bot import actions
 from bot.i18n import Messages
 from bot.replies import Button, Reply
 from catalog.reports import ReportBook
 from catalog.service import CatalogService
+from catalog.state import StateStore
 
 AWAIT_SECONDS = 10 * 60
 
 
 class ShopperReports:
-    def __init__(self, reports: ReportBook, catalog: CatalogService) -> None:
+    def __init__(self, reports: ReportBook, catalog: CatalogService, state: StateStore) -> None:
         self.reports = reports
         self.catalog = catalog
-        self._awaiting: dict[int, tuple[str, int, float]] = {}  # user -> (what, id, until)
-        self._lock = threading.Lock()  # the core runs in several worker threads
+        self.state = state
 
     def awaited(self, user_id: int, what: str) -> int | None:
         """The report step ("photo", "reason") this user is in, if it has not timed out."""
-        with self._lock:
-            entry = self._awaiting.get(user_id)
-            if entry is None or entry[0] != what:
-                return None
-            if time.monotonic() > entry[2]:
-                self._awaiting.pop(user_id, None)
-                return None
-            return entry[1]
+        entry = self.state.get("await", user_id)
+        if entry is None or entry["what"] != what:
+            return None
+        return int(entry["ref"])
 
     def cancel(self, user_id: int, t: Messages) -> Reply:
         self._forget(user_id)
@@ -81,12 +75,10 @@ class ShopperReports:
         return [Reply(t("report.notify_on", id=report_id) if done else t("errors.button_expired"))]
 
     def _await(self, user_id: int, what: str, ref: int) -> None:
-        with self._lock:
-            self._awaiting[user_id] = (what, ref, time.monotonic() + AWAIT_SECONDS)
+        self.state.put("await", user_id, {"what": what, "ref": ref}, AWAIT_SECONDS)
 
     def _forget(self, user_id: int) -> None:
-        with self._lock:
-            self._awaiting.pop(user_id, None)
+        self.state.drop("await", user_id)
 
 
 def _thanks(t: Messages, report_id: int, photo: bool) -> Reply:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from bot import actions, render
@@ -12,12 +11,13 @@ from bot.render import local, short
 from bot.replies import Button, Reply
 from catalog.search import SearchResult
 from catalog.service import CatalogService
+from catalog.state import StateStore
 from catalog.usage import UsageLog
 
 PAGE = 5
 MAX_RESULTS = 50
 MAX_QUERY = 200
-MAX_SESSIONS = 20_000  # result lists kept for "more" buttons, least recently used dropped
+RESULTS_SECONDS = 24 * 3600  # how long a result list's "more" button keeps working
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +41,13 @@ class _Session:
 class Search:
     """Product search by name, with each user's last result list for paging."""
 
-    def __init__(self, catalog: CatalogService, usage: UsageLog, products: Products) -> None:
+    def __init__(
+        self, catalog: CatalogService, usage: UsageLog, products: Products, state: StateStore
+    ) -> None:
         self.catalog = catalog
         self.usage = usage
         self.products = products
-        self._sessions: OrderedDict[int, _Session] = OrderedDict()
+        self.state = state  # result lists live in the database: any worker pages them
 
     def answer(self, user_id: int, t: Messages, query: str) -> list[Reply]:
         if len(query.strip()) < 2:
@@ -75,7 +77,8 @@ class Search:
         return self._page(t, session, 0, edit=False)
 
     def more(self, user_id: int, t: Messages, offset: int) -> list[Reply]:
-        session = self._sessions.get(user_id)
+        kept = self.state.get("results", user_id)
+        session = _Session(kept["query"], kept["ids"]) if kept else None
         if session is None or offset >= len(session.product_ids):
             return [Reply(t("errors.button_expired"))]
         return [self._page(t, session, offset, edit=True)]
@@ -99,10 +102,8 @@ class Search:
         ]
 
     def _remember(self, user_id: int, session: _Session) -> None:
-        self._sessions.pop(user_id, None)
-        self._sessions[user_id] = session
-        if len(self._sessions) > MAX_SESSIONS:
-            self._sessions.popitem(last=False)
+        value = {"query": session.query, "ids": session.product_ids}
+        self.state.put("results", user_id, value, RESULTS_SECONDS)
 
     def _page(self, t: Messages, session: _Session, offset: int, edit: bool) -> Reply:
         cards = self.catalog.cards(session.product_ids[offset : offset + PAGE])

@@ -21,6 +21,7 @@ from catalog.reports import ReportBook
 from catalog.scanner import Scanner
 from catalog.service import CatalogService, prepare_database
 from catalog.shoppers import ShopperStore
+from catalog.state import StateStore
 from catalog.stores import StoreDirectory, sync_stores
 from catalog.subscriptions import Subscriptions
 from catalog.tips import TipBook
@@ -77,6 +78,7 @@ def build_core(
     """The composition root: every collaborator of the core, built once."""
     reports = ReportBook(engine)
     shoppers = ShopperStore(engine)
+    state = StateStore(engine)
     return Core(
         catalog=catalog,
         shoppers=shoppers,
@@ -85,11 +87,12 @@ def build_core(
         tips=TipBook(),
         reports=reports,
         subscriptions=Subscriptions(engine),
-        admin=AdminDesk(engine, catalog, reports, shoppers, settings.admin_ids),
+        admin=AdminDesk(engine, catalog, reports, shoppers, settings.admin_ids, state),
         guard=guard or FloodGuard(capacity=20, per_second=2),
         photo_guard=photo_guard or FloodGuard(capacity=4, per_second=0.2),
         scanner=scanner,
         max_image_bytes=settings.max_photo_bytes,
+        state=state,
     )
 
 

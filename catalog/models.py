@@ -1,10 +1,14 @@
-"""Database tables (SQLModel). One SQLite file by default; any SQLAlchemy URL works."""
+"""Database tables (SQLModel). One SQLite file by default; any SQLAlchemy URL works.
+
+Telegram user and chat ids can need more than 32 bits, so they are BigInteger columns.
+A change here needs a migration: ``ecolabel-bot db revision "what changed"``.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -98,7 +102,7 @@ class Shopper(SQLModel, table=True):
     """What the bot remembers about a chat user: language, last shared location (and when it
     was shared, since it expires) and which tip they read last."""
 
-    user_id: int = Field(primary_key=True)
+    user_id: int = Field(primary_key=True, sa_type=BigInteger)
     locale: str | None = Field(default=None, max_length=8)
     last_lat: float | None = None
     last_lon: float | None = None
@@ -110,7 +114,7 @@ class Shopper(SQLModel, table=True):
 class Viewed(SQLModel, table=True):
     """A product card a shopper opened (their /history); one row per product, latest time kept."""
 
-    user_id: int = Field(primary_key=True)
+    user_id: int = Field(primary_key=True, sa_type=BigInteger)
     product_id: int = Field(foreign_key="product.id", primary_key=True, ondelete="CASCADE")
     at: datetime = Field(default_factory=_utcnow, index=True)
 
@@ -118,7 +122,7 @@ class Viewed(SQLModel, table=True):
 class Favourite(SQLModel, table=True):
     """A product a shopper starred (their /saved list)."""
 
-    user_id: int = Field(primary_key=True)
+    user_id: int = Field(primary_key=True, sa_type=BigInteger)
     product_id: int = Field(foreign_key="product.id", primary_key=True, ondelete="CASCADE")
     at: datetime = Field(default_factory=_utcnow)
 
@@ -133,7 +137,7 @@ class Lookup(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     day: date = Field(index=True)
-    user_id: int | None = Field(default=None, index=True)
+    user_id: int | None = Field(default=None, index=True, sa_type=BigInteger)
     kind: str = Field(max_length=12)  # name, barcode, photo, inline
     found: bool
     product_id: int | None = None
@@ -153,8 +157,8 @@ class UsageDay(SQLModel, table=True):
 class Subscription(SQLModel, table=True):
     """A daily plastic-free tip at a chosen hour (Hà Nội time)."""
 
-    user_id: int = Field(primary_key=True)
-    chat_id: int
+    user_id: int = Field(primary_key=True, sa_type=BigInteger)
+    chat_id: int = Field(sa_type=BigInteger)
     hour: int = Field(ge=0, le=23)
     locale: str = Field(default="vi", max_length=8)
     next_tip: int = 0
@@ -166,8 +170,8 @@ class Report(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=12)  # missing, label
-    user_id: int = Field(index=True)
-    chat_id: int
+    user_id: int = Field(index=True, sa_type=BigInteger)
+    chat_id: int = Field(sa_type=BigInteger)
     gtin: str | None = Field(default=None, max_length=14)
     product_id: int | None = None
     text: str = ""
@@ -175,7 +179,7 @@ class Report(SQLModel, table=True):
     status: str = Field(default="open", max_length=12, index=True)  # open, resolved, dismissed
     notify: bool = False
     created_at: datetime = Field(default_factory=_utcnow)
-    closed_by: int | None = None
+    closed_by: int | None = Field(default=None, sa_type=BigInteger)
     closed_at: datetime | None = None
 
 
@@ -184,7 +188,7 @@ class AdminAction(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=_utcnow)
-    user_id: int
+    user_id: int = Field(sa_type=BigInteger)
     action: str = Field(max_length=32)
     detail: str = ""
 
@@ -195,3 +199,14 @@ class CatalogState(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     version: int = 0
+
+
+class ConversationState(SQLModel, table=True):
+    """What a user is in the middle of (a result list, a report step, an upload to confirm),
+    kept in the database so that a restart or another worker carries it on."""
+
+    kind: str = Field(primary_key=True, max_length=24)
+    key: str = Field(primary_key=True, max_length=64)
+    user_id: int | None = Field(default=None, index=True, sa_type=BigInteger)  # whose (for /forget)
+    payload: str = Field(sa_type=Text)  # JSON
+    expires_at: datetime = Field(index=True)

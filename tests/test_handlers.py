@@ -212,7 +212,12 @@ async def admin_bot(services: Services) -> AsyncIterator[tuple[Any, tg.BotApiSta
     from bot.admin import AdminDesk
 
     services.core.admin = AdminDesk(
-        services.engine, services.catalog, services.core.reports, services.core.shoppers, frozenset({501})
+        services.engine,
+        services.catalog,
+        services.core.reports,
+        services.core.shoppers,
+        frozenset({501}),
+        services.core.state,
     )
     state = tg.BotApiState()
     settings = Settings(telegram_bot_token=tg.TOKEN, _env_file=None)  # type: ignore[call-arg]

@@ -127,6 +127,9 @@ def test_upgrade_from_the_baseline_keeps_the_data(url: str) -> None:
         assert conn.execute(text("SELECT locale FROM shopper WHERE user_id = 42")).scalar() == "en"
         assert conn.execute(text("SELECT count(*) FROM lookup")).scalar() == 1
         assert conn.execute(text("SELECT next_tip FROM subscription")).scalar() == 3
+    with engine.begin() as conn:  # Telegram ids past 32 bits fit after the upgrade
+        _insert(conn, "shopper", user_id=7_000_000_001, locale="vi")
+        _insert(conn, "lookup", day=date(2026, 11, 21), user_id=7_000_000_001, kind="name", found=False)
     assert migrate.upgrade(engine) == (migrate.head(), migrate.head())  # twice is harmless
     engine.dispose()
 

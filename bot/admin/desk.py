@@ -22,6 +22,7 @@ from catalog.reports import ReportBook
 from catalog.rows import DataValidationError
 from catalog.service import CatalogService
 from catalog.shoppers import ShopperStore
+from catalog.state import StateStore
 from catalog.validate import parse_catalog
 
 ADMIN_COMMANDS = ("admin", "export", "reports", "stats")
@@ -36,12 +37,13 @@ class AdminDesk:
         reports: ReportBook,
         shoppers: ShopperStore,
         admin_ids: frozenset[int],
+        state: StateStore,
     ) -> None:
         self.engine = engine
         self.catalog = catalog
         self.admin_ids = admin_ids
         self.triage = ReportTriage(engine, reports, catalog, shoppers)
-        self.uploads = PendingUploads()
+        self.uploads = PendingUploads(state)
         self.max_upload_bytes = MAX_FILE_BYTES
 
     def is_admin(self, user_id: int) -> bool:
