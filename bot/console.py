@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot.core import Core, Incoming
 from bot.replies import Button, Reply, plain
+from catalog.clean import is_ascii_digits
 
 CONSOLE_USER = 1
 HISTORY = Path.home() / ".ecolabel_bot_history"
@@ -42,7 +43,7 @@ def render(reply: Reply, out: TextIO, numbered: list[Button]) -> None:
 
 def to_incoming(line: str, buttons: list[Button], language_code: str | None) -> Incoming:
     text = line.strip()
-    if text.isdigit() and 0 < int(text) <= len(buttons) and len(text) <= 3:
+    if is_ascii_digits(text) and 0 < int(text) <= len(buttons) and len(text) <= 3:
         return Incoming(CONSOLE_USER, callback=buttons[int(text) - 1].data, language_code=language_code)
     if text.startswith("/loc "):
         parts = text.split()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from bot import actions, guide, menu
@@ -25,6 +26,7 @@ from bot.search import MAX_QUERY, InlineCard, Search
 from bot.tips import Tips
 from catalog import gtin as gtins
 from catalog import labelcodes
+from catalog.clean import clean_input
 from catalog.reports import ReportBook
 from catalog.scanner import Scanner
 from catalog.service import CatalogService
@@ -92,6 +94,8 @@ class Core:
 
     def handle(self, msg: Incoming) -> list[Reply]:
         """Answer one message. Never raises for bad input; flooding users are slowed down."""
+        if msg.text is not None:  # typed text and captions: digits, invisible characters
+            msg = replace(msg, text=clean_input(msg.text))
         t = Messages(self.locale_for(msg.user_id, msg.language_code))
         guard = self.photo_guard if msg.image is not None else self.guard
         allowed, warn = guard.check(msg.user_id)
@@ -122,7 +126,8 @@ class Core:
         if len(query.strip()) < 2 or not self.guard.check(user_id)[0]:
             return []
         self.catalog.refresh()
-        return self.search.inline(user_id, Messages(self.locale_for(user_id, language_code)), query)
+        t = Messages(self.locale_for(user_id, language_code))
+        return self.search.inline(user_id, t, clean_input(query))
 
     def daily_tip(self, user_id: int, locale: str, n: int) -> Reply:
         """The message a subscriber gets once a day."""

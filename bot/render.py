@@ -9,6 +9,7 @@ from bot.actions import ShowLabel, WhereToBuy
 from bot.i18n import Messages
 from bot.replies import Button
 from catalog.cards import OFF_SOURCE, CertView, ProductCard, Validity
+from catalog.clean import strip_invisible
 from catalog.models import LabelScheme, Product
 from catalog.reference import categories
 from catalog.verdict import Verdict
@@ -17,8 +18,9 @@ BUTTON_TEXT = 60
 
 
 def esc(text: str) -> str:
-    """Escape catalog text for the HTML reply format."""
-    return html.escape(text, quote=False)
+    """Escape catalog or user text for the HTML reply format, without invisible characters
+    (a bidi override would make the rest of the reply read backwards)."""
+    return html.escape(strip_invisible(text), quote=False)
 
 
 def local(obj: object, field: str, locale: str) -> str:

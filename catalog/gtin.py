@@ -16,6 +16,8 @@ from biip.gtin import Gtin, GtinFormat
 from biip.rcn import Rcn
 from biip.upc import Upc
 
+from catalog.clean import is_ascii_digits
+
 _DIGITS_ONLY = re.compile(r"^[0-9][0-9 \-]*[0-9]$")
 _BARCODE_LENGTHS = (8, 12, 13, 14)
 
@@ -68,7 +70,7 @@ def normalise(digits: str) -> str:
 
     Raises ``BadCheckDigitError`` or ``ValueError`` for something that is not a GTIN.
     """
-    if not digits.isdigit() or len(digits) not in _BARCODE_LENGTHS:
+    if not is_ascii_digits(digits) or len(digits) not in _BARCODE_LENGTHS:
         raise ValueError(f"not a GTIN: {digits!r}")
     if check_digit(digits[:-1]) != int(digits[-1]):
         raise BadCheckDigitError(digits)

@@ -13,7 +13,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-_RANGE = re.compile(r"(\d{1,2})[:h.](\d{2})\s*[-–—]\s*(\d{1,2})[:h.](\d{2})")
+_RANGE = re.compile(r"([0-9]{1,2})[:h.]([0-9]{2})\s*[-–—]\s*([0-9]{1,2})[:h.]([0-9]{2})")
 _ALL_DAY = re.compile(r"24\s*/\s*7|24\s*h|cả ngày|all day", re.IGNORECASE)
 
 

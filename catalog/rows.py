@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from catalog import datafile
 from catalog import gtin as gtins
+from catalog.clean import ascii_digits, clean_cell, control_char
 from catalog.text import fold
 
 MAX_FIELD_CHARS = 2000
@@ -83,7 +84,11 @@ def problem(code: str, **params: Any) -> PydanticCustomError:
 
 # -- cell types -------------------------------------------------------------------------------
 def _text(value: object) -> str:
-    text = str(value or "").strip()
+    text = str(value or "")
+    bad = control_char(text)
+    if bad is not None:
+        raise problem("control_char", char=f"U+{ord(text[bad - 1]):04X}", at=bad)
+    text = clean_cell(text)
     if len(text) > MAX_FIELD_CHARS:
         raise problem("too_long", limit=MAX_FIELD_CHARS)
     return text
@@ -129,7 +134,7 @@ def _day(value: object) -> date | None:
 
 
 def _gtin(value: object) -> str | None:
-    raw = _text(value).replace(" ", "").replace("-", "")
+    raw = ascii_digits(_text(value)).replace(" ", "").replace("-", "")
     if not raw:
         return None
     if "e+" in raw.lower() or "." in raw:

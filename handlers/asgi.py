@@ -111,7 +111,7 @@ def create_app(
 async def _read_limited(request: Request, limit: int) -> bytes | None:
     """The request body, or None when it is larger than ``limit`` (never read past it)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         return None
     body = bytearray()
     async for chunk in request.stream():

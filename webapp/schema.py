@@ -86,7 +86,7 @@ class SearchOut(BaseModel):
 
 
 class ReportIn(BaseModel):
-    code: str = Field(pattern=r"^\d{8,14}$")
+    code: str = Field(pattern=r"^[0-9]{8,14}$")
 
 
 class ReportOut(BaseModel):
