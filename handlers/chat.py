@@ -23,7 +23,7 @@ from bot.i18n import Messages
 from handlers import metrics
 from handlers.context import BotContext
 from handlers.send import send
-from handlers.webapp_menu import keyboard_locale, publish_menu_button
+from handlers.webapp_menu import keyboard_locale, parse_page_data, publish_menu_button
 
 log = logging.getLogger(__name__)
 INLINE_RESULTS = 50
@@ -123,6 +123,17 @@ async def on_location(update: Update, context: BotContext) -> None:
     await _answer(update, context, _incoming(update, location=(loc.latitude, loc.longitude)))
 
 
+async def on_web_app_data(update: Update, context: BotContext) -> None:
+    """A report sent from the scanning page opened by the 📷 keyboard button (Telegram gives
+    such a page no signed data to call the API with, only ``sendData`` back to the chat)."""
+    message = update.effective_message
+    action = parse_page_data(message.web_app_data.data if message and message.web_app_data else "")
+    if action is None:
+        log.info("ignored malformed data from the scanning page")
+        return
+    await _answer(update, context, _incoming(update, callback=action.pack()))
+
+
 async def on_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
@@ -185,6 +196,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.LOCATION, on_location))
     app.add_handler(MessageHandler(filters.Document.ALL, on_document))
     app.add_handler(MessageHandler(filters.TEXT, on_text))
+    app.add_handler(MessageHandler(filters.StatusUpdate.WEB_APP_DATA, on_web_app_data))
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(InlineQueryHandler(on_inline))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, on_other))

@@ -8,6 +8,7 @@ page opened from a keyboard button gets no signed launch data from Telegram.
 
 from __future__ import annotations
 
+import json
 import logging
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -15,8 +16,10 @@ from telegram import KeyboardButton, MenuButtonWebApp, WebAppInfo
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from bot.actions import ReportMissing
 from bot.i18n import LOCALES, Messages, catalog
 from bot.replies import Reply
+from catalog.gtin import is_valid, normalise
 
 log = logging.getLogger(__name__)
 
@@ -71,3 +74,15 @@ async def publish_menu_button(
         await bot.set_chat_menu_button(chat_id=chat_id, menu_button=button)
     except TelegramError as exc:
         log.warning("could not set the menu button for %s: %s", chat_id or "all chats", exc)
+
+
+def parse_page_data(data: str) -> ReportMissing | None:
+    """What the page sent with ``sendData``: ``{"report": "<GTIN>"}``, or None."""
+    try:
+        value = json.loads(data[:256])
+        code = value["report"] if isinstance(value, dict) else None
+    except (ValueError, KeyError):
+        return None
+    if not isinstance(code, str) or not code.isdigit() or not 8 <= len(code) <= 14 or not is_valid(code):
+        return None
+    return ReportMissing(normalise(code))

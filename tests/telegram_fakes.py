@@ -147,6 +147,11 @@ def text(body: str, user_id: int = 501, language: str = "vi") -> dict[str, Any]:
     return _message(user_id, language, **fields)
 
 
+def web_app_data(data: str, user_id: int = 501, language: str = "vi") -> dict[str, Any]:
+    """What Telegram sends when a page opened from a keyboard button calls sendData."""
+    return _message(user_id, language, web_app_data={"data": data, "button_text": "📷"})
+
+
 def photo(file_id: str, size: int, user_id: int = 501, language: str = "vi") -> dict[str, Any]:
     sizes = [
         {"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 90, "file_size": 900},

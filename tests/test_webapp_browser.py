@@ -30,6 +30,7 @@ pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
 
 VALID = "9521000000018"  # PGS, valid until 11/2027
 EXPIRED = "9521037000203"  # VietGAP, ended 10/2026
+UNKNOWN = "9520000000011"  # demo prefix, right check digit, not in the catalog
 WAIT_MS = 45_000  # the machine may be busy; a read normally takes about two seconds
 
 
@@ -205,3 +206,27 @@ def test_inside_telegram_the_signed_user_language_and_theme_are_used(
     with session(services.engine) as db:
         rows = list(db.exec(select(Lookup).where(Lookup.kind == "live")))
     assert any(r.user_id == 4242 and r.found for r in rows)
+
+
+def test_from_the_keyboard_button_a_report_goes_back_to_the_chat(server: PageServer, tmp_path: Path) -> None:
+    # Telegram opens a keyboard-button Mini App without signed data; sendData is its way back.
+    fake_sdk = (
+        "window.Telegram={WebApp:{initData:'',initDataUnsafe:{},themeParams:{},"
+        "ready(){},expand(){},onEvent(){},HapticFeedback:{notificationOccurred(){}},"
+        "sendData(d){window.__sent=d}}};"
+    )
+    with browser(tmp_path / "profile", empty_clip(tmp_path / "empty.y4m")) as ctx:
+        page = ctx.new_page()
+        page.route(
+            "https://telegram.org/js/telegram-web-app.js",
+            lambda route: route.fulfill(body=fake_sdk, content_type="text/javascript"),
+        )
+        page.goto(f"{server.origin}/app/?lang=en#tgWebAppVersion=8.0&tgWebAppPlatform=android")
+        wait_until(page, "window.__ecoBench.frames >= 1")
+        page.click("#manual-toggle")
+        page.fill("#manual-input", UNKNOWN)
+        page.press("#manual-input", "Enter")
+        page.wait_for_selector("#verdict[data-status='not_found']", timeout=WAIT_MS)
+        assert page.locator("#verdict").inner_text() == "❔ Not in the catalog"
+        page.click("#report")
+        assert json.loads(wait_until(page, "window.__sent")) == {"report": UNKNOWN}

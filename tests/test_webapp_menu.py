@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -99,4 +100,41 @@ async def test_without_webapp_url_no_menu_button_is_set(server: FakeBotApi, serv
     try:
         assert not server.state.sent("setChatMenuButton")
     finally:
+        await app.shutdown()
+
+
+async def test_a_report_sent_from_the_keyboard_page_reaches_the_chat(
+    server: FakeBotApi, services: Services
+) -> None:
+    from sqlmodel import select
+
+    from catalog.db import session
+    from catalog.models import Report
+
+    settings = Settings(
+        telegram_bot_token=tg.TOKEN,
+        telegram_api_base_url=server.base_url,  # type: ignore[call-arg]
+        telegram_file_base_url=server.file_url,
+        webapp_url=URL,
+        _env_file=None,
+    )
+    app = build_application(settings, services=services)
+    await app.initialize()
+    await app.start()
+    await app.updater.start_polling(poll_interval=0, timeout=1)  # type: ignore[union-attr]
+    try:
+        for junk in ('{"report": "9520000000012"}', "not json", '{"report": "<b>"}', '["x"]'):
+            await server.push(tg.web_app_data(junk, user_id=808))  # wrong check digit, junk: ignored
+        await server.push(tg.web_app_data('{"report": "9520000000011"}', user_id=808))
+        [thanks] = await server.wait_for("sendMessage", 1)
+        await asyncio.sleep(0.5)
+        assert len(server.state.sent("sendMessage")) == 1
+        assert str(thanks["chat_id"]) == "808"
+        with session(services.engine) as db:
+            reports = list(db.exec(select(Report)))
+        assert [(r.kind, r.gtin, r.user_id) for r in reports] == [("missing", "9520000000011", 808)]
+        assert f"#{reports[0].id}" in thanks["text"] or str(reports[0].id) in thanks["text"]
+    finally:
+        await app.updater.stop()  # type: ignore[union-attr]
+        await app.stop()
         await app.shutdown()

@@ -275,7 +275,7 @@ function renderLookup(body) {
   if (body.note) details.append(el("p", "note", body.note));
   $("details-box").hidden = !details.childElementCount;
   $("where").hidden = !body.card;
-  $("report").hidden = body.found || !/^\d{8,14}$/.test(body.code);
+  $("report").hidden = !(body.can_report || (state.tg && !body.found && /^\d{8,14}$/.test(body.code)));
   const stores = $("stores");
   stores.replaceChildren();
   stores.hidden = true;
@@ -331,6 +331,12 @@ function nearestFirst() {
 }
 
 async function report() {
+  if (!signed() && state.tg && state.tg.sendData) {
+    // Opened from the 📷 keyboard button: no signed data for the API, so the report goes
+    // to the chat, which thanks the shopper and asks for a photo of the pack.
+    state.tg.sendData(JSON.stringify({ report: state.last.code }));
+    return;
+  }
   if (!signed()) {
     showNote(t("report_in_telegram"));
     return;
