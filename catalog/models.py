@@ -210,3 +210,13 @@ class ConversationState(SQLModel, table=True):
     user_id: int | None = Field(default=None, index=True, sa_type=BigInteger)  # whose (for /forget)
     payload: str = Field(sa_type=Text)  # JSON
     expires_at: datetime = Field(index=True)
+
+
+class PendingUpdate(SQLModel, table=True):
+    """A Telegram update recorded before Telegram is told it arrived; deleted once answered.
+    Rows left behind by a crash are answered after the restart (``claimed_at`` is a lease)."""
+
+    update_id: int = Field(primary_key=True, sa_type=BigInteger)
+    payload: str = Field(sa_type=Text)  # the update's JSON as Telegram sent it
+    received_at: datetime = Field(default_factory=_utcnow, index=True)
+    claimed_at: datetime | None = None

@@ -58,6 +58,21 @@ class StateStore:
             conn.execute(stmt)
         self._purge_now_and_then()
 
+    def first(self, kind: str, key: str, ttl: float) -> bool:
+        """True for the one caller that records (kind, key) first: a run-once claim shared by
+        every worker (e.g. one daily-tip run per minute)."""
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        stmt = (
+            dialect.insert(TABLE)
+            .values(
+                kind=kind, key=key, payload="null", expires_at=datetime.fromtimestamp(self.clock() + ttl, UTC)
+            )
+            .on_conflict_do_nothing(index_elements=["kind", "key"])
+            .returning(TABLE.c.kind)
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).scalar() is not None
+
     def get(self, kind: str, key: str | int) -> Any | None:
         """The live value, or None when there is none or it has expired."""
         stmt = select(TABLE.c.payload).where(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import or_, select
 
@@ -39,6 +40,36 @@ class Subscriptions:
                 or_(Subscription.last_sent.is_(None), Subscription.last_sent < today),  # type: ignore[union-attr]
             )
             return list(db.exec(stmt))
+
+    def claim(self, user_id: int, today: date, total_tips: int) -> Subscription | None:
+        """Take today's tip for this subscriber before sending it, in one conditional UPDATE:
+        of several workers racing, exactly one gets the row (the others get None), so no
+        shopper is sent a tip twice a day. ``release`` gives it back if the send fails."""
+        table = Subscription.__table__  # type: ignore[attr-defined]
+        stmt = (
+            update(table)
+            .where(
+                table.c.user_id == user_id,
+                or_(table.c.last_sent.is_(None), table.c.last_sent < today),
+            )
+            .values(last_sent=today, next_tip=(table.c.next_tip + 1) % max(total_tips, 1))
+        )
+        with session(self.engine) as db:
+            before = db.get(Subscription, user_id)
+            if before is None or db.connection().execute(stmt).rowcount != 1:
+                db.rollback()
+                return None
+            db.commit()
+        return before
+
+    def release(self, claimed: Subscription) -> None:
+        """Undo a claim whose send failed for a passing reason (tried again next minute)."""
+        with session(self.engine) as db:
+            sub = db.get(Subscription, claimed.user_id)
+            if sub is not None:
+                sub.last_sent, sub.next_tip = claimed.last_sent, claimed.next_tip
+                db.add(sub)
+                db.commit()
 
     def mark_sent(self, user_id: int, today: date, total_tips: int) -> None:
         with session(self.engine) as db:

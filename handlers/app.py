@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import partial
 
 from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, Application, ExtBot
 from telegram.request import BaseRequest
 
@@ -122,18 +122,36 @@ async def publish_commands(bot: ExtBot, admin_ids: frozenset[int] = frozenset())
 
 
 async def send_due_tips(context: BotContext) -> None:
-    """Runs every minute: send today's tip to subscribers whose hour has come, once a day."""
+    """Runs every minute in every worker; one worker per minute does the round. Each tip is
+    claimed in the database before it is sent, so no shopper gets two in a day; a chat that
+    blocked the bot or is gone loses its subscription at the first refusal."""
     services = context.bot_data.ready
     now = datetime.now(HANOI)
     core = services.core
+    minute = f"daily-tips:{now:%Y-%m-%dT%H:%M}"
+    if not await asyncio.to_thread(core.state.first, "job", minute, 3600):
+        return
     due = await asyncio.to_thread(core.subscriptions.due, now.date(), now.hour)
     for sub in due:
-        try:
-            await send(context.bot, sub.chat_id, [core.daily_tip(sub.user_id, sub.locale, sub.next_tip)])
-        except TelegramError as exc:
-            log.warning("daily tip to chat %s failed: %s", sub.chat_id, exc)
+        claimed = await asyncio.to_thread(core.subscriptions.claim, sub.user_id, now.date(), len(core.tips))
+        if claimed is None:
             continue
-        await asyncio.to_thread(core.subscriptions.mark_sent, sub.user_id, now.date(), len(core.tips))
+        try:
+            tip = core.daily_tip(claimed.user_id, claimed.locale, claimed.next_tip)
+            await send(context.bot, claimed.chat_id, [tip])
+        except TelegramError as exc:
+            if unreachable(exc):
+                await asyncio.to_thread(core.subscriptions.unsubscribe, claimed.user_id)
+                log.info("chat %s cannot be reached (%s): daily tips stopped", claimed.chat_id, exc)
+            else:
+                await asyncio.to_thread(core.subscriptions.release, claimed)
+                log.warning("daily tip to chat %s failed, tried again next minute: %s", claimed.chat_id, exc)
+
+
+def unreachable(exc: TelegramError) -> bool:
+    """Telegram's answers for a chat that will not take messages until the user writes again."""
+    text = str(exc).lower()
+    return isinstance(exc, Forbidden) or (isinstance(exc, BadRequest) and "chat not found" in text)
 
 
 async def flush_usage(context: BotContext) -> None:

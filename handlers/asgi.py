@@ -21,15 +21,16 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.services import Services, build_services
 from catalog import migrate
+from catalog.inbox import Inbox
 from handlers import metrics
 from handlers.app import WEBHOOK_PATH, build_application, install_redaction
+from handlers.durable import DurableUpdates
 from webapp.app import webapp_routes
 
 log = logging.getLogger(__name__)
@@ -67,16 +68,22 @@ def create_app(
         built = services or await asyncio.to_thread(build_services, settings)
         app.state.services = built
         bot: Application | None = None  # type: ignore[type-arg]
+        durable: DurableUpdates | None = None
         if telegram:
             bot = build_application(settings, built, request=request, rate_limit=rate_limit, updater=False)
             await bot.initialize()
             if bot.post_init:
                 await bot.post_init(bot)
             await bot.start()
+            durable = DurableUpdates(bot, Inbox(built.engine), built.core.usage.flush)
+            durable.start()
         app.state.telegram = bot
+        app.state.durable = durable
         try:
             yield
         finally:
+            if durable is not None:
+                await durable.stop()
             if bot is not None:
                 await bot.stop()
                 await bot.shutdown()
@@ -90,13 +97,16 @@ def create_app(
         body = await _read_limited(request, MAX_UPDATE_BYTES)
         if body is None:
             return Response("too large", status_code=413)
-        bot: Application = request.app.state.telegram  # type: ignore[type-arg]
         try:
-            update = Update.de_json(json.loads(body), bot.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
+            update_id = int(json.loads(body)["update_id"])
+        except (ValueError, TypeError, KeyError):
             return Response("not a Telegram update", status_code=400)
         metrics.UPDATES.labels("webhook").inc()
-        await bot.update_queue.put(update)
+        durable: DurableUpdates = request.app.state.durable
+        try:
+            await durable.accept(update_id, body)  # recorded in the database before the 200
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return Response("not a Telegram update", status_code=400)
         return Response(status_code=200)
 
     routes: list[BaseRoute] = [

@@ -42,6 +42,7 @@ class BotApiState:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.files: dict[str, bytes] = {}
         self.failures: dict[str, int] = {}  # method -> how many calls fail with a network error first
+        self.blocked: set[int] = set()  # chats that blocked the bot: sends there get 403
         self._ids = itertools.count(1000)
 
     def add_file(self, file_id: str, data: bytes) -> None:
@@ -107,6 +108,10 @@ class RecordingRequest(BaseRequest):
             self.state.failures[name] -= 1
             raise NetworkError("connection reset by peer")
         params = {k: _decode(v) for k, v in (request_data.parameters if request_data else {}).items()}
+        if name.startswith("send") and int(params.get("chat_id") or 0) in self.state.blocked:
+            self.state.calls.append((f"refused:{name}", params))
+            body = {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+            return 403, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": self.state.result(name, params)}).encode()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -154,3 +155,39 @@ def test_the_webhook_needs_a_secret() -> None:
     settings = Settings(telegram_bot_token=tg.TOKEN, _env_file=None)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="WEBHOOK_SECRET"):
         create_app(settings)
+
+
+async def test_updates_are_recorded_answered_once_and_replayed_after_a_crash(
+    server: FakeBotApi, services: Services, unused_tcp_port: int
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlmodel import func, select
+
+    from catalog.db import session
+    from catalog.inbox import Inbox
+    from catalog.models import Lookup, PendingUpdate
+
+    inbox = Inbox(services.engine)
+    orphan = tg.text("gao st25 hat ngoc", user_id=777)  # recorded by a worker killed mid-answer
+    inbox.record(orphan["update_id"], json.dumps(orphan))
+    with services.engine.begin() as conn:
+        conn.execute(
+            PendingUpdate.__table__.update().values(claimed_at=datetime.now(UTC) - timedelta(minutes=5))  # type: ignore[attr-defined]
+        )
+    app = create_app(settings_for(server), services, rate_limit=False)
+    async with running(app, unused_tcp_port) as base, aiohttp.ClientSession() as http:
+        [replayed] = await server.wait_for("sendMessage", 1)
+        assert int(replayed["chat_id"]) == 777 and "Gạo ST25" in replayed["text"]
+        fresh = tg.text("/help", user_id=778)
+        for _ in range(2):  # Telegram retries when it did not see our 200
+            async with http.post(f"{base}/telegram", json=fresh, headers={SECRET_HEADER: SECRET}) as ok:
+                assert ok.status == 200
+        await server.wait_for("sendMessage", 2)
+        assert await app.state.durable.replay_once() == 0
+        await asyncio.sleep(0.3)
+        assert len(server.state.sent("sendMessage")) == 2  # each answered once
+    assert inbox.count() == 0
+    with session(services.engine) as db:
+        counted = db.exec(select(func.count()).select_from(Lookup).where(Lookup.user_id == 777)).one()
+    assert counted == 1  # the usage count is written before the update counts as answered

@@ -16,7 +16,7 @@ from bot import actions
 from bot.config import Settings
 from bot.services import Services, build_services
 from catalog.db import session
-from catalog.models import Product, Subscription
+from catalog.models import ConversationState, Product, Subscription
 from catalog.service import HANOI
 from handlers.app import build_application, send_due_tips
 from tests import imaging as im
@@ -205,6 +205,42 @@ async def test_daily_tip_is_sent_once_a_day(bot, services: Services) -> None:  #
     assert sub.last_sent == datetime.now(HANOI).date()
     await feed(app, tg.text("/unsubscribe"))
     assert "Đã dừng" in state.sent("sendMessage")[-1]["text"]
+
+
+async def test_a_shopper_who_blocked_the_bot_is_unsubscribed_at_the_first_refusal(  # type: ignore[no-untyped-def]
+    bot, services: Services
+) -> None:
+    app, state = bot
+    await feed(app, tg.text("/subscribe 0"))
+    state.blocked.add(501)
+
+    class Ctx:
+        bot_data = app.bot_data
+
+    Ctx.bot = app.bot  # type: ignore[attr-defined]
+    await send_due_tips(Ctx)  # type: ignore[arg-type]
+    assert len(state.sent("refused:sendMessage")) == 1
+    with session(services.engine) as db:
+        assert db.get(Subscription, 501) is None
+    services.core.state.purge()
+    with services.engine.begin() as conn:  # the next minute's round, in any worker
+        conn.execute(ConversationState.__table__.delete())  # type: ignore[attr-defined]
+    await send_due_tips(Ctx)  # type: ignore[arg-type]
+    assert len(state.sent("refused:sendMessage")) == 1  # nothing retried
+
+
+def test_workers_racing_for_one_tip_send_it_once(services: Services) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from catalog.subscriptions import Subscriptions
+
+    Subscriptions(services.engine).subscribe(7_000_000_001, 7_000_000_001, 0, "vi")
+    today = datetime.now(HANOI).date()
+    racers = [Subscriptions(services.engine) for _ in range(6)]
+    with ThreadPoolExecutor(6) as pool:
+        won = list(pool.map(lambda s: s.claim(7_000_000_001, today, 10), racers))
+    assert sum(w is not None for w in won) == 1
+    assert Subscriptions(services.engine).due(today, 23) == []
 
 
 @pytest.fixture

@@ -1,0 +1,74 @@
+"""Updates recorded before they are acknowledged, so a crash loses none.
+
+The webhook records each update (idempotent on ``update_id``: Telegram's retries are
+recorded once) and only then answers 200. A worker claims an update with a lease before
+handling it and deletes it when the answer is out; updates whose lease ran out (their
+worker died) are claimed again by any worker and answered then.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from catalog.models import PendingUpdate
+
+TABLE = PendingUpdate.__table__  # type: ignore[attr-defined]
+LEASE = timedelta(seconds=60)  # a handler that has not finished by then is taken as dead
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Inbox:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def record(self, update_id: int, payload: str) -> bool:
+        """Store the update; False when it was already recorded (a retry from Telegram)."""
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        stmt = (
+            dialect.insert(TABLE)
+            .values(update_id=update_id, payload=payload, received_at=_now(), claimed_at=_now())
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(TABLE.c.update_id)
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).scalar() is not None
+
+    def done(self, update_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(TABLE).where(TABLE.c.update_id == update_id))
+
+    def claim_stale(self, limit: int = 100) -> list[tuple[int, str]]:
+        """Updates whose handler died (lease over): claimed for this worker, oldest first."""
+        cutoff = _now() - LEASE
+        with self.engine.begin() as conn:
+            ids = conn.execute(
+                select(TABLE.c.update_id)
+                .where(or_(TABLE.c.claimed_at.is_(None), TABLE.c.claimed_at < cutoff))
+                .order_by(TABLE.c.update_id)
+                .limit(limit)
+            ).scalars()
+            taken: list[tuple[int, str]] = []
+            for update_id in list(ids):
+                row = conn.execute(
+                    update(TABLE)
+                    .where(
+                        TABLE.c.update_id == update_id,
+                        or_(TABLE.c.claimed_at.is_(None), TABLE.c.claimed_at < cutoff),
+                    )
+                    .values(claimed_at=_now())
+                    .returning(TABLE.c.update_id, TABLE.c.payload)
+                ).first()
+                if row is not None:
+                    taken.append((row[0], row[1]))
+        return taken
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return len(conn.execute(select(TABLE.c.update_id)).all())
