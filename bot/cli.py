@@ -30,9 +30,7 @@ app.add_typer(db_app, name="db")
 BAD_INPUT = 2
 
 
-def build(
-    loaded: Settings, seed: bool = True, scanner: bool = True, read_only: bool = False
-) -> Services:
+def build(loaded: Settings, seed: bool = True, scanner: bool = True, read_only: bool = False) -> Services:
     """The services, or one line on stderr and exit 2 when the database cannot be used as it is."""
     from bot.services import build_services
     from catalog.migrate import SchemaError
@@ -251,7 +249,13 @@ def import_(
     services = build(settings(), seed=False, scanner=False)
     t = Messages("en")
     try:
-        parsed = read_catalog_file(file, known_label_codes(services.engine), categories(), progress=True)
+        parsed = read_catalog_file(
+            file,
+            known_label_codes(services.engine),
+            categories(),
+            progress=True,
+            max_bytes=services.settings.max_upload_bytes,
+        )
     except DataFileError as exc:
         raise fail(f"{file}: {plain(file_error(t, exc))}") from None
     except DataValidationError as exc:

@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from catalog.datafile import MAX_FILE_BYTES
+
 TOKEN_PATTERN = re.compile(r"^[0-9]{5,16}:[A-Za-z0-9_-]{30,64}$")
 
 
@@ -26,7 +28,10 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # Byte limits, each with its own answer: a photo (checked before download and again by the
+    # scanner) and an officer's catalog file.
     max_photo_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=MAX_FILE_BYTES, ge=1024)
     scan_seconds: float = Field(default=3.0, gt=0)
     # Telegram allows a bot about 30 messages a second overall; 0 turns the overall limit off.
     telegram_overall_rate: float = Field(default=30.0, ge=0)

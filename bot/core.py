@@ -19,7 +19,7 @@ from bot.guard import FloodGuard
 from bot.i18n import LOCALES, Messages, pick_locale
 from bot.incoming import Incoming
 from bot.places import Places
-from bot.products import Products, label_code
+from bot.products import Products, label_code, too_big
 from bot.replies import Reply
 from bot.reports import ShopperReports
 from bot.search import MAX_QUERY, InlineCard, Search
@@ -105,15 +105,15 @@ class Core:
         if msg.callback is not None:
             return self._callback(msg, t)
         if msg.image_size is not None and msg.image_size > self.max_image_bytes:
-            mb = f"{msg.image_size / 1_048_576:.1f}"
-            return [Reply(t("scan.too_big", size=mb, limit=self.max_image_bytes // 1_048_576))]
+            return [too_big(t, msg.image_size, self.max_image_bytes)]
         if msg.image is not None:
             if msg.photo_ref and (added := self.shopper_reports.add_photo(msg.user_id, t, msg.photo_ref)):
                 return added
             return self.products.photo(msg.user_id, t, msg.image, msg.text or "")
-        if msg.document is not None:
+        if msg.document is not None or msg.document_size is not None:
             if self.admin.is_admin(msg.user_id):
-                return self.admin.upload(msg.user_id, t, msg.document_name, msg.document)
+                size = msg.document_size if msg.document is None else len(msg.document)
+                return self.admin.upload(msg.user_id, t, msg.document_name, msg.document or b"", size)
             return [Reply(t("errors.unsupported"))]
         if msg.location is not None:
             return [self.places.located(msg.user_id, t, *msg.location)]

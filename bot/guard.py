@@ -17,7 +17,7 @@ class _Bucket:
 
 
 class FloodGuard:
-    """``allow(user)`` is True while the user has tokens; the first refusal asks for a warning."""
+    """``check(user)`` allows while the user has tokens; the first refusal asks for a warning."""
 
     def __init__(
         self,

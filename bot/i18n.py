@@ -18,7 +18,7 @@ _DIR = Path(__file__).resolve().parent / "locales"
 
 
 @cache
-def catalog(locale: str) -> dict[str, str]:
+def message_texts(locale: str) -> dict[str, str]:
     """All messages of one language, flattened to dotted keys."""
     with open(_DIR / f"{locale}.toml", "rb") as fh:
         data = tomllib.load(fh)
@@ -55,7 +55,7 @@ class Messages:
 
     def __init__(self, locale: str) -> None:
         self.locale = locale if locale in LOCALES else DEFAULT_LOCALE
-        self._texts = catalog(self.locale)
+        self._texts = message_texts(self.locale)
 
     def __call__(self, key: str, **values: object) -> str:
         safe = {k: html.escape(str(v), quote=False) for k, v in values.items()}

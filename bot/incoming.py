@@ -17,6 +17,7 @@ class Incoming:
     language_code: str | None = None
     chat_id: int | None = None  # where daily tips go; the user's own chat when not given
     image_size: int | None = None  # declared size of a photo not downloaded yet
+    document_size: int | None = None  # declared size of a file not downloaded yet
     photo_ref: str | None = None  # the transport's id for the photo (kept with a report)
     document: bytes | None = None  # a file that is not an image (an admin's catalog CSV)
     document_name: str = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from bot import actions
-from bot.i18n import LOCALES, Messages, catalog
+from bot.i18n import LOCALES, Messages, message_texts
 from bot.replies import Button, Reply
 
 Keyboard = tuple[tuple[str, ...], ...]
@@ -25,7 +25,7 @@ def menu_actions() -> dict[str, str]:
     return {
         text: key.removeprefix("menu.")
         for locale in LOCALES
-        for key, text in catalog(locale).items()
+        for key, text in message_texts(locale).items()
         if key.startswith("menu.")
     }
 

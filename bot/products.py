@@ -15,16 +15,21 @@ from catalog.service import CatalogService
 from catalog.tips import TipBook
 from catalog.usage import UsageLog
 
-_SCAN_PROBLEMS = {
-    ScanProblem.NOT_IMAGE: "scan.not_image",
-    ScanProblem.TOO_MANY_PIXELS: "scan.too_many_pixels",
-    ScanProblem.TOO_LARGE: "scan.not_image",
-}
-
 
 def label_code(t: Messages, code: labelcodes.LabelCode) -> Reply:
     """What a label code printed on a pack (typed, or in a photo caption) means."""
     return Reply(t(f"codes.{code.kind}", code=code.code, body=code.body, url=code.url))
+
+
+_SCAN_PROBLEMS = {
+    ScanProblem.NOT_IMAGE: "scan.not_image",
+    ScanProblem.TOO_MANY_PIXELS: "scan.too_many_pixels",
+}
+
+
+def too_big(t: Messages, size: int, limit: int) -> Reply:
+    """A photo over the size limit (the transport said so, or the scanner measured it)."""
+    return Reply(t("scan.too_big", size=f"{size / 1_048_576:.1f}", limit=limit // 1_048_576))
 
 
 class Products:
@@ -81,6 +86,8 @@ class Products:
             return [Reply(t("errors.unsupported"))]
         result = self.scanner.scan(image)
         captions = [label_code(t, c) for c in labelcodes.find_all(caption)]
+        if result.problem is ScanProblem.TOO_LARGE:
+            return [too_big(t, len(image), self.scanner.max_bytes), *captions]
         if result.problem is not None:
             return [Reply(t(_SCAN_PROBLEMS[result.problem])), *captions]
         if not result.codes:

@@ -41,11 +41,6 @@ class Services:
     stores: StoreDirectory
     core: Core
 
-    def reload(self) -> None:
-        """Rebuild in-memory indexes after the catalog changed."""
-        self.catalog.reload()
-        self.stores.reload()
-
     def close(self) -> None:
         self.core.usage.flush()
         self.engine.dispose()
@@ -87,7 +82,9 @@ def build_core(
         tips=TipBook(),
         reports=reports,
         subscriptions=Subscriptions(engine),
-        admin=AdminDesk(engine, catalog, reports, shoppers, settings.admin_ids, state),
+        admin=AdminDesk(
+            engine, catalog, reports, shoppers, settings.admin_ids, state, settings.max_upload_bytes
+        ),
         guard=guard or FloodGuard(capacity=20, per_second=2),
         photo_guard=photo_guard or FloodGuard(capacity=4, per_second=0.2),
         scanner=scanner,
@@ -115,7 +112,9 @@ def build_services(
         engine,
         catalog,
         settings,
-        scanner=Scanner(budget_seconds=settings.scan_seconds) if scanner else None,
+        scanner=Scanner(budget_seconds=settings.scan_seconds, max_bytes=settings.max_photo_bytes)
+        if scanner
+        else None,
         stores=stores,
     )
     return Services(settings, engine, catalog, stores, core)

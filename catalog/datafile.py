@@ -12,8 +12,8 @@ import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-# Default size limit for a data file; the bot passes its own from the settings.
-MAX_FILE_BYTES = 50 * 1024 * 1024
+# Size limit for a data file: the default of the MAX_UPLOAD_BYTES setting, which the bot passes in.
+MAX_FILE_BYTES = 50 * 1000 * 1000
 
 Row = tuple[int, list[str]]  # line number in the file, values in header order
 

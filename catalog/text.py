@@ -31,9 +31,3 @@ def tokens(text: str) -> list[str]:
     """Folded words of ``text``."""
     folded = fold(text)
     return folded.split() if folded else []
-
-
-def clean_display(text: str, limit: int = 200) -> str:
-    """NFC-normalise user text for display, collapse whitespace and cut it to ``limit`` characters."""
-    text = " ".join(unicodedata.normalize("NFC", text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -108,7 +108,11 @@ async def on_document(update: Update, context: BotContext) -> None:
         await _answer(update, context, _incoming(update))
         return
     if (doc.file_size or 0) > admin.max_upload_bytes:
-        await _answer(update, context, _incoming(update, image_size=doc.file_size))
+        await _answer(
+            update,
+            context,
+            _incoming(update, document_size=doc.file_size, document_name=doc.file_name or "upload"),
+        )
         return
     file = await context.bot.get_file(doc.file_id)
     data = bytes(await file.download_as_bytearray())

@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.actions import ReportMissing
-from bot.i18n import LOCALES, Messages, catalog
+from bot.i18n import LOCALES, Messages, message_texts
 from bot.replies import Reply
 from catalog.gtin import is_valid, normalise
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def scan_texts() -> dict[str, str]:
     """The main keyboard's scan button text in each language -> that language."""
-    return {catalog(loc)["menu.scan"]: loc for loc in LOCALES}
+    return {message_texts(loc)["menu.scan"]: loc for loc in LOCALES}
 
 
 def page_url(base: str, locale: str) -> str:

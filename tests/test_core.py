@@ -244,3 +244,24 @@ def test_flood_guard_counts_exactly_under_threads() -> None:
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda _: guard.check(USER)[0], range(400)))
     assert results.count(True) == 100
+
+
+def test_each_photo_problem_gets_its_own_message(engine: Engine, catalog: CatalogService) -> None:
+    from PIL import Image
+
+    from bot.i18n import Messages
+    from catalog.scanner import Scanner
+    from tests import imaging as im
+
+    core = make_core(engine, catalog)
+    core.products.scanner = Scanner(max_bytes=2 * 1024 * 1024)
+    t = Messages("vi")
+    [not_image] = core.handle(Incoming(USER, image=b"these bytes are no picture"))
+    assert not_image.text == t("scan.not_image")
+    [too_large] = core.handle(Incoming(USER, image=b"\xff" * (3 * 1024 * 1024)))
+    assert too_large.text == t("scan.too_big", size="3.0", limit=2)
+    [declared] = core.handle(Incoming(USER, image_size=60 * 1024 * 1024))
+    assert declared.text == t("scan.too_big", size="60.0", limit=10)
+    huge = im.encode(Image.new("1", (8_000, 6_000), 1), "PNG")  # 48 megapixels of white
+    [too_many] = core.handle(Incoming(USER, image=huge))
+    assert too_many.text == t("scan.too_many_pixels")

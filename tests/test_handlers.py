@@ -14,6 +14,7 @@ from telegram import Update
 
 from bot import actions
 from bot.config import Settings
+from bot.i18n import Messages
 from bot.services import Services, build_services
 from catalog.db import session
 from catalog.models import ConversationState, Product, Subscription
@@ -108,7 +109,8 @@ async def test_huge_photo_is_refused_before_download(bot) -> None:  # type: igno
     app, state = bot
     await feed(app, tg.photo("big", 60 * 1024 * 1024))
     assert not state.sent("getFile")
-    assert "quá lớn" in state.sent("sendMessage")[0]["text"]
+    t = Messages("vi")
+    assert state.sent("sendMessage")[0]["text"] == t("scan.too_big", size="60.0", limit=10)
 
 
 async def test_photo_that_is_not_an_image(bot) -> None:  # type: ignore[no-untyped-def]
@@ -254,6 +256,7 @@ async def admin_bot(services: Services) -> AsyncIterator[tuple[Any, tg.BotApiSta
         services.core.shoppers,
         frozenset({501}),
         services.core.state,
+        services.settings.max_upload_bytes,
     )
     state = tg.BotApiState()
     settings = Settings(telegram_bot_token=tg.TOKEN, _env_file=None)  # type: ignore[call-arg]
@@ -280,6 +283,16 @@ async def test_admin_uploads_a_catalog_file_and_exports(admin_bot) -> None:  # t
     await feed(app, tg.text("/export"))
     [doc] = state.sent("sendDocument")
     assert doc["caption"].startswith("Danh mục hiện tại")
+
+
+async def test_officers_huge_catalog_file_gets_the_file_limit_not_the_photo_one(admin_bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = admin_bot
+    payload = tg.document("csv-big", 60_000_000, mime="text/csv")
+    payload["message"]["document"]["file_name"] = "big.csv"
+    await feed(app, payload)
+    assert not state.sent("getFile")
+    expected = Messages("vi")("admin.upload_too_big", name="big.csv", size="60.0", limit=50)
+    assert state.sent("sendMessage")[-1]["text"] == expected
 
 
 async def test_non_admin_file_is_not_downloaded(bot) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bot.admin import ADMIN_COMMANDS
-from bot.i18n import LOCALES, Messages, catalog, pick_locale, placeholders
+from bot.i18n import LOCALES, Messages, message_texts, pick_locale, placeholders
 from catalog import labelcodes
 from catalog.cards import Validity
 from catalog.gtin import PrefixKind
@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 
 
 def test_languages_have_the_same_keys_and_placeholders() -> None:
-    vi, en = catalog("vi"), catalog("en")
+    vi, en = message_texts("vi"), message_texts("en")
     assert set(vi) == set(en)
     for key in vi:
         assert placeholders(vi[key]) == placeholders(en[key]), key
@@ -29,7 +29,7 @@ def test_every_key_used_in_code_exists() -> None:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_.-]+)["']""", path.read_text(encoding="utf-8")))
     assert used, "the pattern should find keys"
     for locale in LOCALES:
-        missing = used - set(catalog(locale))
+        missing = used - set(message_texts(locale))
         assert not missing, (locale, missing)
 
 
@@ -70,7 +70,7 @@ def test_every_key_built_at_run_time_exists() -> None:
     assert prefixes <= set(RUNTIME_KEYS), f"list the values of {prefixes - set(RUNTIME_KEYS)} in RUNTIME_KEYS"
     assert len(RUNTIME_KEYS["data_errors"]) > 20
     for locale in LOCALES:
-        texts = catalog(locale)
+        texts = message_texts(locale)
         missing = {f"{p}.{v}" for p, values in RUNTIME_KEYS.items() for v in values} - set(texts)
         assert not missing, (locale, missing)
 

@@ -10,7 +10,7 @@ from PIL import ImageFilter
 
 from bot import actions
 from bot.core import Core
-from bot.i18n import LOCALES, catalog
+from bot.i18n import LOCALES, message_texts
 from bot.incoming import Incoming
 from bot.replies import plain
 from catalog.scan_quality import Advice
@@ -81,5 +81,5 @@ def test_qr_text_shows_control_characters_as_symbols(core: Core) -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_advice_has_a_text(locale: str) -> None:
-    texts = catalog(locale)
+    texts = message_texts(locale)
     assert all(f"scan.advice_{a.value}" in texts for a in Advice)

@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.i18n import LOCALES, catalog
+from bot.i18n import LOCALES, message_texts
 
 DIST = Path(__file__).resolve().parent / "dist"
 TELEGRAM_SCRIPT = "https://telegram.org/js/telegram-web-app.js"
@@ -53,7 +53,7 @@ TEXTS_MARK = "__PAGE_TEXTS__"
 def page_texts() -> dict[str, dict[str, str]]:
     """The page's own texts and the verdict templates, per language (no HTML in them)."""
     return {
-        loc: {k: v for k, v in catalog(loc).items() if k.startswith(("webapp.", "verdict."))}
+        loc: {k: v for k, v in message_texts(loc).items() if k.startswith(("webapp.", "verdict."))}
         for loc in LOCALES
     }
 

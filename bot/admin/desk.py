@@ -15,7 +15,7 @@ from bot.render import esc
 from bot.replies import Attachment, Button, Reply
 from catalog import stats
 from catalog.apply import apply_catalog
-from catalog.datafile import MAX_FILE_BYTES, DataFileError
+from catalog.datafile import DataFileError
 from catalog.export import export_csv
 from catalog.reference import categories, known_label_codes
 from catalog.reports import ReportBook
@@ -38,13 +38,14 @@ class AdminDesk:
         shoppers: ShopperStore,
         admin_ids: frozenset[int],
         state: StateStore,
+        max_upload_bytes: int,
     ) -> None:
         self.engine = engine
         self.catalog = catalog
         self.admin_ids = admin_ids
         self.triage = ReportTriage(engine, reports, catalog, shoppers)
         self.uploads = PendingUploads(state)
-        self.max_upload_bytes = MAX_FILE_BYTES
+        self.max_upload_bytes = max_upload_bytes
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.admin_ids
@@ -81,12 +82,23 @@ class AdminDesk:
         return self.triage.close(user_id, t, report_id, resolve)
 
     # -- catalog upload ---------------------------------------------------------------------
-    def upload(self, user_id: int, t: Messages, name: str, data: bytes) -> list[Reply]:
-        """Check an uploaded catalog CSV and show what it would change, with confirm/cancel."""
+    def upload(
+        self, user_id: int, t: Messages, name: str, data: bytes, size: int | None = None
+    ) -> list[Reply]:
+        """Check an uploaded catalog CSV and show what it would change, with confirm/cancel.
+
+        ``size`` is the declared size of a file too large to download (``data`` is empty then).
+        """
         if not name.lower().endswith(".csv"):
             return [Reply(t("admin.not_csv"))]
+        size = len(data) if size is None else size
+        if size > self.max_upload_bytes:
+            mb, limit = f"{size / 1_000_000:.1f}", self.max_upload_bytes // 1_000_000
+            return [Reply(t("admin.upload_too_big", name=name, size=mb, limit=limit))]
         try:
-            parsed = parse_catalog(data, known_label_codes(self.engine), categories())
+            parsed = parse_catalog(
+                data, known_label_codes(self.engine), categories(), max_bytes=self.max_upload_bytes
+            )
         except DataFileError as exc:
             audit(self.engine, user_id, "upload rejected", f"{name}: {exc}")
             return [Reply(t.raw("admin.import_file_error", name=esc(name), error=file_error(t, exc)))]
