@@ -1,5 +1,5 @@
 // The live-scanning page: camera, decoder, verdict over the camera, fallbacks, offline.
-import { Agreement, accept } from "./codes.js";
+import { Agreement, accept, upcEToUpcA } from "./codes.js";
 import { fill, localDay, offlineVerdict, parseSnapshot, verdictText } from "./verdict.js";
 
 const TELEGRAM_SCRIPT = "https://telegram.org/js/telegram-web-app.js";
@@ -406,7 +406,10 @@ function toGtin(read) {
     return m[1].startsWith("0") ? m[1].slice(1) : m[1];
   }
   const digits = read.code;
-  if (read.format === "upce") return null; // expansion needs the server; rare on local goods
+  if (read.format === "upce") {
+    const upca = upcEToUpcA(digits); // the catalog keeps UPC-E products as GTIN-13
+    return upca ? `0${upca}` : null;
+  }
   if (digits.length === 8) return digits;
   const as14 = digits.padStart(14, "0");
   return as14.startsWith("0") ? as14.slice(1) : as14;
