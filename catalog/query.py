@@ -89,23 +89,31 @@ class Analysed:
     codes: tuple[str, ...]  # written words mixing letters and digits (``a4``, ``st25``)
 
 
+@lru_cache(maxsize=200_000)
+def _word_info(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    parts = word_parts(raw)
+    return parts, (raw,) if len(parts) == 1 else parts, not raw.isalpha() and not raw.isdigit()
+
+
 def analyse(text: str) -> Analysed:
     low = unicodedata.normalize("NFC", text).casefold()
     numbers: list[str] = []
     if _HAS_DIGIT.search(low):
-        numbers = [m.group(1) for m in _QUANTITY.finditer(low) if m.group(1).isdigit()]
-        low = _QUANTITY.sub(_quantity, low)
+
+        def quantity(match: re.Match[str]) -> str:
+            if match.group(1).isdigit():
+                numbers.append(match.group(1))
+            return _quantity(match)
+
+        low = _QUANTITY.sub(quantity, low)
     folded: list[str] = []
     marked: list[str] = []
     codes: list[str] = []
     for raw in _WORD.findall(low):
-        parts = word_parts(raw)
-        folded.extend(parts)
-        if len(parts) == 1:
-            marked.append(raw)
-        else:
-            marked.extend(parts)
-        if not raw.isalpha() and not raw.isdigit():
+        parts, marks, code = _word_info(raw)
+        folded += parts
+        marked += marks
+        if code:
             codes.append(raw)
     return Analysed(tuple(folded), tuple(marked), tuple(numbers), tuple(codes))
 
@@ -147,6 +155,34 @@ class QueryWord:
         return is_quantity(self.text)
 
 
+# How shoppers wrap a product name in a chat message: "có <sữa tươi> không", "cho mình <...> nhé".
+_OPENERS = (
+    ("co", "ban"), ("cho", "minh"), ("cho", "em"), ("cho", "toi"), ("shop", "co"), ("co",), ("tim",), ("mua",)
+)
+_CLOSERS = ("khong", "ko", "k", "hok", "nhe", "nha", "a", "vay", "ha", "khum")
+
+
+def strip_chat(raws: list[str]) -> list[str]:
+    """Drop the chat around a product name: ``co sua tuoi khong`` -> ``sua tuoi``.
+
+    Only a whole frame is dropped (an opener with a closer, or a request opener such as
+    ``tim``/``mua``), and only when two words or more are left, so ``sua tuoi khong duong``
+    and ``huu co`` keep all their words.
+    """
+    folded = [fold(r) for r in raws]
+    for opener in _OPENERS:
+        n = len(opener)
+        if tuple(folded[:n]) != opener:
+            continue
+        closes = folded[-1] in _CLOSERS
+        if opener[0] == "co" and not closes:
+            continue  # "co" alone opens a question only with "khong" at the end
+        rest = raws[n : len(raws) - 1 if closes else len(raws)]
+        if len(rest) >= 2:
+            return rest
+    return raws
+
+
 class QueryReader:
     """Reads queries against one catalog's vocabulary (rebuilt with the index)."""
 
@@ -166,7 +202,7 @@ class QueryReader:
         return word in self._vocab
 
     def read(self, query: str, max_words: int = 12) -> list[QueryWord]:
-        raws = self._join(raw_words(query)[: max_words * 2])
+        raws = self._join(strip_chat(raw_words(query)[: max_words * 2]))
         words: list[QueryWord] = []
         for raw in raws:
             words.extend(self._read_word(raw))

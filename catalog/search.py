@@ -34,7 +34,7 @@ FIELD_WEIGHTS = {"name": 1.0, "brand": 1.0, "category": 0.7, "label": 0.6, "prod
 MIN_SCORE = 30.0  # low: whether a product is shown at all is decided by FOUND
 FOUND = 0.7  # share of the query's content weight a product must match well to be shown
 STRONG = 0.75  # a word match at least this good counts towards FOUND
-_RERANKED = 60  # products re-ranked on their whole name, beyond the number asked for
+_RERANKED = 40  # products re-ranked on their whole name, beyond the number asked for
 _MAX_QUERY_WORDS = 12
 
 
@@ -117,9 +117,13 @@ def _is_slip(typed: str, word: str) -> bool:
     return len(diff) == 1 and word[diff[0]] in _NEIGHBOURS.get(typed[diff[0]], ())
 
 
-def _spots(sets: list[frozenset[str]], tokens: list[str]) -> list[list[int]]:
-    """Where each query word stands in a name (positions of the tokens it may stand for)."""
-    return [[i for i, t in enumerate(tokens) if t in s] for s in sets]
+def _spots(where: dict[str, list[int]], n: int, tokens: list[str]) -> list[list[int]]:
+    """Where each of the ``n`` query words stands in a name (positions of the tokens it may stand for)."""
+    spots: list[list[int]] = [[] for _ in range(n)]
+    for pos, token in enumerate(tokens):
+        for i in where.get(token, ()):
+            spots[i].append(pos)
+    return spots
 
 
 def _near(
@@ -151,41 +155,42 @@ class SearchIndex:
         self._product_ids = array("q")
         self._names: list[str] = []  # folded: Vietnamese name, English name, brand
         self._marked: list[str] = []  # the Vietnamese name with its marks, word for word
-        shared: dict[str, Analysed] = {}  # brands, categories, labels, producers repeat
+        shared: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {}  # brands, kinds, labels repeat
+
+        def ids(text: Analysed) -> tuple[int, ...]:
+            codes.update(text.codes)
+            return tuple(vocab.setdefault(w, len(vocab)) for w in (*text.folded, *text.numbers))
+
+        def shared_ids(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+            if text not in shared:
+                analysed = analyse(text)
+                shared[text] = (ids(analysed), analysed.folded)
+            return shared[text]
+
+        name_w, brand_w = FIELD_WEIGHTS["name"], FIELD_WEIGHTS["brand"]
+        kind_w, label_w = FIELD_WEIGHTS["category"], FIELD_WEIGHTS["label"]
+        producer_w = FIELD_WEIGHTS["producer"]
         for doc in docs:
             n = len(self._product_ids)
             self._product_ids.append(doc.product_id)
             vi, en = analyse(doc.name_vi), analyse(doc.name_en)
-            fields = [(vi, FIELD_WEIGHTS["name"]), (en, FIELD_WEIGHTS["name"])]
-            for text, fieldname in (
-                (doc.brand, "brand"),
-                (doc.category_words, "category"),
-                (doc.label_words, "label"),
-                (doc.producer, "producer"),
-            ):
-                if text:
-                    if text not in shared:
-                        shared[text] = analyse(text)
-                    fields.append((shared[text], FIELD_WEIGHTS[fieldname]))
-            brand = fields[2][0].folded if doc.brand else ()
-            self._names.append(f"{' '.join(vi.folded)}\x1f{' '.join(en.folded)}\x1f{' '.join(brand)}")
+            brand_ids, brand_words = shared_ids(doc.brand)
+            self._names.append(f"{' '.join(vi.folded)}\x1f{' '.join(en.folded)}\x1f{' '.join(brand_words)}")
             self._marked.append(" ".join(vi.marked))
-            best: dict[int, float] = {}
-            for text, w in fields:
-                codes.update(text.codes)
-                for word in (*text.folded, *text.numbers):
-                    tid = vocab.setdefault(word, len(vocab))
-                    if best.get(tid, 0.0) < w:
-                        best[tid] = w
-                if w == FIELD_WEIGHTS["category"]:  # a name word that is also the product's kind counts more
-                    for word in text.folded:
-                        tid = vocab[word]
-                        if best[tid] > w:
-                            best[tid] = FIELD_WEIGHTS["name"] + 0.1
-            for tid, w in best.items():
-                tok_ids.append(tid)
-                doc_ids.append(n)
-                weights.append(w)
+            best = dict.fromkeys(ids(vi), name_w)
+            best.update(dict.fromkeys(ids(en), name_w))
+            best.update(dict.fromkeys(brand_ids, brand_w))
+            for tid in shared_ids(doc.category_words)[0]:
+                old = best.get(tid)  # a name word that is also the product's kind counts a little more
+                best[tid] = kind_w if old is None else max(old, name_w + 0.1 if old > kind_w else kind_w)
+            for tid in shared_ids(doc.label_words)[0]:
+                if best.get(tid, 0.0) < label_w:
+                    best[tid] = label_w
+            for tid in shared_ids(doc.producer)[0]:
+                best.setdefault(tid, producer_w)
+            tok_ids.extend(best.keys())
+            doc_ids.extend([n] * len(best))
+            weights.extend(best.values())
         self._size = len(self._product_ids)
         self._vocab = vocab
         self._words = sorted(vocab)  # for prefix look-ups
@@ -280,10 +285,13 @@ class SearchIndex:
         words = self.reader.read(query, _MAX_QUERY_WORDS)
         if not words or not self._size:
             return SearchResult(words=tuple(words))
+        # Full-size arrays are allocated zeroed by the OS, and only the products a word
+        # matches are touched, so a query costs what its words match, not the catalog size.
         total = np.zeros(self._size, dtype=np.float32)
         strong = np.zeros(self._size, dtype=np.float32)
+        best = np.zeros(self._size, dtype=np.float32)
         weight_sum = strong_sum = 0.0
-        head: np.ndarray | None = None  # the first content word: the kind of product, in Vietnamese
+        head: np.ndarray | None = None  # products the first content word matches: the kind of product
         sets: list[frozenset[str]] = []
         done: set[str] = set()
         for i, word in enumerate(words):
@@ -294,37 +302,35 @@ class SearchIndex:
             done.add(word.text)
             weight = self._weight(word, matches)
             weight_sum += weight
-            if not word.is_quantity:
-                strong_sum += weight
-            if not matches:
-                if head is None and not word.is_quantity:
-                    head = np.zeros(self._size, dtype=np.bool_)
-                continue
-            best = np.zeros(self._size, dtype=np.float32)
-            good = np.zeros(self._size, dtype=np.bool_)
+            touched, good = [], []
             for tid, similarity in matches:
                 lo, hi = self._offsets[tid], self._offsets[tid + 1]
-                docs = self._post_docs[lo:hi]  # each product appears once per word
+                docs = self._post_docs[lo:hi]  # each product appears once per vocabulary word
                 best[docs] = np.maximum(best[docs], self._post_w[lo:hi] * similarity)
+                touched.append(docs)
                 if similarity >= STRONG:
-                    good[docs[self._post_w[lo:hi] >= 0.5]] = True  # a producer's name is no match
-            total += best * weight
-            if not word.is_quantity:
-                strong += good * np.float32(weight)
-                if head is None:
-                    head = good
-        if strong_sum == 0:
-            return SearchResult(words=tuple(words))  # only sizes or numbers: not a product query
-        coverage = total / weight_sum
-        ok = strong >= FOUND * strong_sum - 1e-6
-        if head is not None and len([w for w in words if not w.is_quantity]) > 1:
-            ok &= head
-        matched = np.flatnonzero(ok)
+                    good.append(docs[self._post_w[lo:hi] >= 0.5])  # a producer's name is no match
+            if touched:
+                # fancy-index += adds once per product even where the list repeats it
+                docs = np.concatenate(touched) if len(touched) > 1 else touched[0]
+                total[docs] += best[docs] * weight
+                best[docs] = 0.0
+            if word.is_quantity:
+                continue
+            strong_sum += weight
+            docs = np.concatenate(good) if len(good) > 1 else good[0] if good else np.zeros(0, dtype=np.int32)
+            strong[docs] += weight
+            if head is None:
+                head = np.unique(docs) if len(good) > 1 else docs
+        if head is None or not len(head):
+            return SearchResult(words=tuple(words))  # only sizes, or the kind of product is unknown
+        matched = head[strong[head] >= FOUND * strong_sum - 1e-6]
         count = len(matched)
         keep = limit + _RERANKED
         if count > keep:
-            matched = matched[np.argpartition(-coverage[matched], keep - 1)[:keep]]
-        ranked = self._rerank(words, sets, matched.tolist(), coverage, min_score)
+            matched = matched[np.argpartition(-total[matched], keep - 1)[:keep]]
+        coverage = dict(zip(matched.tolist(), (total[matched] / weight_sum).tolist(), strict=True))
+        ranked = self._rerank(words, sets, coverage, min_score)
         count -= len(matched) - len(ranked)  # left out on a closer look
         hits = [Hit(int(self._product_ids[n]), score) for score, n in ranked[:limit]]
         confident = bool(ranked) and _clear(ranked, float(strong[ranked[0][1]]) / strong_sum)
@@ -334,10 +340,15 @@ class SearchIndex:
         self,
         words: list[QueryWord],
         sets: list[frozenset[str]],
-        candidates: list[int],
-        coverage: np.ndarray,
+        coverage: dict[int, float],
         min_score: float,
     ) -> list[tuple[float, int]]:
+        """Score each candidate (product index -> share of the query's weight it matches) on its name."""
+        candidates = list(coverage)
+        where: dict[str, list[int]] = {}  # catalog word -> the query words it may stand for
+        for i, s in enumerate(sets):
+            for w in s:
+                where.setdefault(w, []).append(i)
         query_text = " ".join(w.text for w in words)
         marked = list({w.text: w for w in words if w.marks}.values())
         content = [i for i, w in enumerate(words) if not w.is_quantity]
@@ -350,16 +361,16 @@ class SearchIndex:
         for k, n in enumerate(candidates):
             name_vi, name_en, brand = names[k]
             folded_vi, folded_en, brand_words = name_vi.split(), name_en.split(), frozenset(brand.split())
-            spots_vi = _spots(sets, folded_vi)
+            spots_vi = _spots(where, len(sets), folded_vi)
             near_vi, phrase_vi = _near(spots_vi, content, sets, brand_words), _phrase(spots_vi)
             near_en = phrase_en = None
             if near_vi is not True or phrase_vi < len(words) - 1:  # the English name may do better
-                spots_en = _spots(sets, folded_en)
+                spots_en = _spots(where, len(sets), folded_en)
                 near_en, phrase_en = _near(spots_en, content, sets, brand_words), _phrase(spots_en)
             if False in (near_vi, near_en) and True not in (near_vi, near_en):
                 continue  # the words are there, but spread over a name that is about something else
             phrase = max(phrase_vi, phrase_en or 0) / pairs
-            score = 100.0 * (0.62 * float(coverage[n]) + 0.12 * phrase + 0.26 * float(closeness[k]) / 100)
+            score = 100.0 * (0.62 * coverage[n] + 0.12 * phrase + 0.26 * float(closeness[k]) / 100)
             if marked:
                 marked_vi = self._marked[n].split()
                 score += 6 * sum(_marks_evidence(w, folded_vi, marked_vi) for w in marked) / len(marked)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.query import QueryReader, index_words, load_abbreviations, normalise_units
+from catalog.query import QueryReader, index_words, load_abbreviations, normalise_units, strip_chat
 from catalog.search import SearchDoc, SearchIndex
 from catalog.vietnamese import decode_telex, decode_vni, is_syllable, marks_of
 
@@ -131,3 +131,12 @@ def test_result_count_is_all_matches_not_the_page() -> None:
 def test_one_clear_match_is_confident() -> None:
     assert _index().lookup("rau muong").confident
     assert not _index().lookup("sua").confident
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("co sua tuoi khong", "sua tuoi"), ("cho minh nuoc mam nhe", "nuoc mam"), ("tim gao st25", "gao st25"),
+     ("sua tuoi khong duong", "sua tuoi khong duong"), ("huu co", "huu co"), ("co duong", "co duong")],
+)  # fmt: skip
+def test_chat_around_a_product_name_is_dropped(typed: str, kept: str) -> None:
+    assert " ".join(strip_chat(typed.split())) == kept
