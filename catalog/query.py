@@ -156,18 +156,16 @@ class QueryWord:
 
 
 # How shoppers wrap a product name in a chat message: "có <sữa tươi> không", "cho mình <...> nhé".
-_OPENERS = (
-    ("co", "ban"), ("cho", "minh"), ("cho", "em"), ("cho", "toi"), ("shop", "co"), ("co",), ("tim",), ("mua",)
-)
+_OPENERS = (("co", "ban"), ("cho", "minh"), ("cho", "em"), ("cho", "toi"), ("shop", "co"), ("co",))
 _CLOSERS = ("khong", "ko", "k", "hok", "nhe", "nha", "a", "vay", "ha", "khum")
 
 
 def strip_chat(raws: list[str]) -> list[str]:
     """Drop the chat around a product name: ``co sua tuoi khong`` -> ``sua tuoi``.
 
-    Only a whole frame is dropped (an opener with a closer, or a request opener such as
-    ``tim``/``mua``), and only when two words or more are left, so ``sua tuoi khong duong``
-    and ``huu co`` keep all their words.
+    Only a whole frame is dropped (``co`` ... ``khong``, or ``cho minh`` ...), and only when two
+    words or more are left, so ``sua tuoi khong duong`` and ``huu co`` keep all their words.
+    ``mua``/``tim`` are kept: ``mua o dau`` (where to buy) is no product.
     """
     folded = [fold(r) for r in raws]
     for opener in _OPENERS:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import threading
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ FIELD_WEIGHTS = {"name": 1.0, "brand": 1.0, "category": 0.7, "label": 0.6, "prod
 MIN_SCORE = 30.0  # low: whether a product is shown at all is decided by FOUND
 FOUND = 0.7  # share of the query's content weight a product must match well to be shown
 STRONG = 0.75  # a word match at least this good counts towards FOUND
-_RERANKED = 40  # products re-ranked on their whole name, beyond the number asked for
+_RERANKED = 20  # products re-ranked on their whole name, beyond the number asked for
 _MAX_QUERY_WORDS = 12
 
 
@@ -207,6 +208,7 @@ class SearchIndex:
         self._unknown_weight = float(math.log1p(self._size / 3)) if self._size else 1.0
         self.reader = QueryReader(vocab, frozenset(codes), frequency=self._frequency)
         self._expand = lru_cache(maxsize=4096)(self._expand_uncached)
+        self._local = threading.local()
 
     def __len__(self) -> int:
         return self._size
@@ -285,11 +287,34 @@ class SearchIndex:
         words = self.reader.read(query, _MAX_QUERY_WORDS)
         if not words or not self._size:
             return SearchResult(words=tuple(words))
-        # Full-size arrays are allocated zeroed by the OS, and only the products a word
-        # matches are touched, so a query costs what its words match, not the catalog size.
-        total = np.zeros(self._size, dtype=np.float32)
-        strong = np.zeros(self._size, dtype=np.float32)
-        best = np.zeros(self._size, dtype=np.float32)
+        # Each thread keeps three zeroed catalog-size arrays and a query touches them only at
+        # the postings of its words (and zeroes those again), so a query costs what its words
+        # match, not the size of the catalog.
+        total, strong, best = self._buffers()
+        used: list[np.ndarray] = []
+        try:
+            return self._score(words, limit, min_score, total, strong, best, used)
+        finally:
+            for docs in used:
+                total[docs] = 0.0
+                strong[docs] = 0.0
+
+    def _buffers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        buffers = getattr(self._local, "buffers", None)
+        if buffers is None:
+            buffers = self._local.buffers = tuple(np.zeros(self._size, dtype=np.float32) for _ in range(3))
+        return buffers
+
+    def _score(
+        self,
+        words: list[QueryWord],
+        limit: int,
+        min_score: float,
+        total: np.ndarray,
+        strong: np.ndarray,
+        best: np.ndarray,
+        used: list[np.ndarray],
+    ) -> SearchResult:
         weight_sum = strong_sum = 0.0
         head: np.ndarray | None = None  # products the first content word matches: the kind of product
         sets: list[frozenset[str]] = []
@@ -315,6 +340,7 @@ class SearchIndex:
                 docs = np.concatenate(touched) if len(touched) > 1 else touched[0]
                 total[docs] += best[docs] * weight
                 best[docs] = 0.0
+                used.append(docs)
             if word.is_quantity:
                 continue
             strong_sum += weight

@@ -135,8 +135,9 @@ def test_one_clear_match_is_confident() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "kept"),
-    [("co sua tuoi khong", "sua tuoi"), ("cho minh nuoc mam nhe", "nuoc mam"), ("tim gao st25", "gao st25"),
-     ("sua tuoi khong duong", "sua tuoi khong duong"), ("huu co", "huu co"), ("co duong", "co duong")],
+    [("co sua tuoi khong", "sua tuoi"), ("cho minh nuoc mam nhe", "nuoc mam"),
+     ("cho em gao st25", "gao st25"), ("sua tuoi khong duong", "sua tuoi khong duong"), ("huu co", "huu co"),
+     ("co duong", "co duong"), ("mua o dau", "mua o dau")],
 )  # fmt: skip
 def test_chat_around_a_product_name_is_dropped(typed: str, kept: str) -> None:
     assert " ".join(strip_chat(typed.split())) == kept
