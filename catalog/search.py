@@ -317,6 +317,7 @@ class SearchIndex:
     ) -> SearchResult:
         weight_sum = strong_sum = 0.0
         head: np.ndarray | None = None  # products the first content word matches: the kind of product
+        head_repeats = False
         sets: list[frozenset[str]] = []
         done: set[str] = set()
         for i, word in enumerate(words):
@@ -328,29 +329,42 @@ class SearchIndex:
             weight = self._weight(word, matches)
             weight_sum += weight
             touched, good = [], []
-            for tid, similarity in matches:
+            # the word's largest posting list is added directly; the others only add where
+            # they beat what the product already has for this word (a word counts once)
+            ordered = sorted(matches, key=lambda m: int(self._offsets[m[0]] - self._offsets[m[0] + 1]))
+            for k, (tid, similarity) in enumerate(ordered):
                 lo, hi = self._offsets[tid], self._offsets[tid + 1]
                 docs = self._post_docs[lo:hi]  # each product appears once per vocabulary word
-                best[docs] = np.maximum(best[docs], self._post_w[lo:hi] * similarity)
+                values = self._post_w[lo:hi] * similarity
+                if k == 0:
+                    total[docs] += values * weight
+                    if len(ordered) > 1:
+                        best[docs] = values
+                else:
+                    old = best[docs]
+                    higher = np.maximum(old, values)
+                    total[docs] += (higher - old) * weight
+                    best[docs] = higher
                 touched.append(docs)
                 if similarity >= STRONG:
                     good.append(docs[self._post_w[lo:hi] >= 0.5])  # a producer's name is no match
-            if touched:
-                # fancy-index += adds once per product even where the list repeats it
-                docs = np.concatenate(touched) if len(touched) > 1 else touched[0]
-                total[docs] += best[docs] * weight
-                best[docs] = 0.0
-                used.append(docs)
+            used.extend(touched)
+            if len(touched) > 1:
+                for docs in touched:
+                    best[docs] = 0.0
             if word.is_quantity:
                 continue
             strong_sum += weight
             docs = np.concatenate(good) if len(good) > 1 else good[0] if good else np.zeros(0, dtype=np.int32)
             strong[docs] += weight
             if head is None:
-                head = np.unique(docs) if len(good) > 1 else docs
+                head = docs
+                head_repeats = len(good) > 1
         if head is None or not len(head):
             return SearchResult(words=tuple(words))  # only sizes, or the kind of product is unknown
         matched = head[strong[head] >= FOUND * strong_sum - 1e-6]
+        if head_repeats:
+            matched = np.unique(matched)
         count = len(matched)
         keep = limit + _RERANKED
         if count > keep:
