@@ -439,18 +439,48 @@ def stats(
 
 
 @app.command()
-def run() -> None:
-    """Run the Telegram bot with long polling."""
+def run(
+    drop_webhook: Annotated[
+        bool, typer.Option("--drop-webhook", help="Remove the registered webhook and poll instead.")
+    ] = False,
+) -> None:
+    """Run the Telegram bot with long polling (one process per database)."""
+    import asyncio
+    from urllib.parse import urlsplit
+
     from telegram.error import TelegramError
 
+    from catalog.db import make_engine
     from handlers.app import run_polling
+    from handlers.pollguard import PollingLock
+    from handlers.webhook import registered_webhook
 
     loaded = telegram_settings()
+    try:
+        hook = asyncio.run(registered_webhook(loaded))
+    except TelegramError as exc:
+        raise started("the bot", exc) from None
+    if hook and not drop_webhook:
+        raise fail(
+            f"a webhook is registered ({urlsplit(hook).netloc or hook}) and polling would remove it: "
+            "stop here and use `ecolabel-bot serve`, or pass --drop-webhook"
+        )
+    engine = make_engine(loaded.database_url)
+    lock = PollingLock(engine)
+    if not lock.acquire():
+        engine.dispose()
+        raise fail(
+            "another `ecolabel-bot run` is already polling with this database: stop it first "
+            "(`ecolabel-bot serve --workers N` runs several workers)"
+        )
     try:
         prepare(loaded)
         run_polling(loaded)
     except TelegramError as exc:
         raise started("the bot", exc) from None
+    finally:
+        lock.release()
+        engine.dispose()
 
 
 @app.command()

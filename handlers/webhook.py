@@ -15,3 +15,10 @@ async def register_webhook(settings: Settings, base_url: str) -> str:
     async with Bot(settings.token(), base_url=settings.telegram_api_base_url) as bot:
         await bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
     return url
+
+
+async def registered_webhook(settings: Settings) -> str:
+    """The webhook URL Telegram has for this bot ("" when none)."""
+    async with Bot(settings.token(), base_url=settings.telegram_api_base_url) as bot:
+        info = await bot.get_webhook_info()
+    return info.url or ""

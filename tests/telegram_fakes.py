@@ -43,6 +43,7 @@ class BotApiState:
         self.files: dict[str, bytes] = {}
         self.failures: dict[str, int] = {}  # method -> how many calls fail with a network error first
         self.blocked: set[int] = set()  # chats that blocked the bot: sends there get 403
+        self.webhook_url = ""
         self._ids = itertools.count(1000)
 
     def add_file(self, file_id: str, data: bytes) -> None:
@@ -52,6 +53,10 @@ class BotApiState:
         self.calls.append((method, params))
         if method == "getMe":
             return BOT_USER
+        if method == "getWebhookInfo":
+            return {"url": self.webhook_url, "has_custom_certificate": False, "pending_update_count": 0}
+        if method in ("setWebhook", "deleteWebhook"):
+            self.webhook_url = str(params.get("url") or "") if method == "setWebhook" else ""
         if method in _TRUE_METHODS:
             return True
         if method == "getFile":
