@@ -2,8 +2,9 @@
 
 The webhook records each update (idempotent on ``update_id``: Telegram's retries are
 recorded once) and only then answers 200. A worker claims an update with a lease before
-handling it and deletes it when the answer is out; updates whose lease ran out (their
-worker died) are claimed again by any worker and answered then.
+handling it and marks it answered when the answer is out; updates whose lease ran out
+(their worker died) are claimed again by any worker and answered then. Answered rows are
+kept for ``KEEP_ANSWERED`` so that a resent update is not answered again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from catalog.models import PendingUpdate
 
 TABLE = PendingUpdate.__table__  # type: ignore[attr-defined]
 LEASE = timedelta(seconds=60)  # a handler that has not finished by then is taken as dead
+KEEP_ANSWERED = timedelta(days=1)
 
 
 def _now() -> datetime:
@@ -42,7 +44,13 @@ class Inbox:
 
     def done(self, update_id: int) -> None:
         with self.engine.begin() as conn:
-            conn.execute(delete(TABLE).where(TABLE.c.update_id == update_id))
+            conn.execute(update(TABLE).where(TABLE.c.update_id == update_id).values(answered_at=_now()))
+
+    def purge(self) -> int:
+        """Forget answered updates older than ``KEEP_ANSWERED``; returns how many."""
+        with self.engine.begin() as conn:
+            stmt = delete(TABLE).where(TABLE.c.answered_at < _now() - KEEP_ANSWERED)
+            return conn.execute(stmt).rowcount
 
     def claim_stale(self, limit: int = 100) -> list[tuple[int, str]]:
         """Updates whose handler died (lease over): claimed for this worker, oldest first."""
@@ -50,7 +58,10 @@ class Inbox:
         with self.engine.begin() as conn:
             ids = conn.execute(
                 select(TABLE.c.update_id)
-                .where(or_(TABLE.c.claimed_at.is_(None), TABLE.c.claimed_at < cutoff))
+                .where(
+                    TABLE.c.answered_at.is_(None),
+                    or_(TABLE.c.claimed_at.is_(None), TABLE.c.claimed_at < cutoff),
+                )
                 .order_by(TABLE.c.update_id)
                 .limit(limit)
             ).scalars()
@@ -60,6 +71,7 @@ class Inbox:
                     update(TABLE)
                     .where(
                         TABLE.c.update_id == update_id,
+                        TABLE.c.answered_at.is_(None),
                         or_(TABLE.c.claimed_at.is_(None), TABLE.c.claimed_at < cutoff),
                     )
                     .values(claimed_at=_now())
@@ -69,6 +81,6 @@ class Inbox:
                     taken.append((row[0], row[1]))
         return taken
 
-    def count(self) -> int:
+    def unanswered(self) -> int:
         with self.engine.connect() as conn:
-            return len(conn.execute(select(TABLE.c.update_id)).all())
+            return len(conn.execute(select(TABLE.c.update_id).where(TABLE.c.answered_at.is_(None))).all())

@@ -213,10 +213,12 @@ class ConversationState(SQLModel, table=True):
 
 
 class PendingUpdate(SQLModel, table=True):
-    """A Telegram update recorded before Telegram is told it arrived; deleted once answered.
-    Rows left behind by a crash are answered after the restart (``claimed_at`` is a lease)."""
+    """A Telegram update recorded before Telegram is told it arrived. Rows left unanswered by a
+    crash are answered after the restart (``claimed_at`` is a lease); answered rows are kept a
+    day so that Telegram resending one does not get it answered twice."""
 
     update_id: int = Field(primary_key=True, sa_type=BigInteger)
     payload: str = Field(sa_type=Text)  # the update's JSON as Telegram sent it
     received_at: datetime = Field(default_factory=_utcnow, index=True)
     claimed_at: datetime | None = None
+    answered_at: datetime | None = Field(default=None, index=True)

@@ -55,6 +55,7 @@ class DurableUpdates:
 
     async def replay_once(self) -> int:
         """Claim and handle updates left by a worker that died; returns how many."""
+        await asyncio.to_thread(self.inbox.purge)
         stale = await asyncio.to_thread(self.inbox.claim_stale)
         for update_id, payload in stale:
             log.info("answering update %s left unanswered by a stopped worker", update_id)
