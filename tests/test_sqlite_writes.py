@@ -20,10 +20,14 @@ from catalog.db import session
 from catalog.models import Lookup, Subscription
 from catalog.service import CatalogService
 from catalog.usage import UsageLog
+from tests import pgtools as pg
 from tests.conftest import TODAY, make_core
 from tests.samples import GOOD, HEADER, labels
 
 ADMIN = 9001
+
+
+pytestmark = pytest.mark.skipif(pg.ON_POSTGRES, reason="SQLite locking and pragmas only")
 
 
 @pytest.fixture
