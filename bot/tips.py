@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot import actions
 from bot.i18n import Messages
 from bot.render import esc, local
@@ -9,6 +11,9 @@ from bot.replies import Button, Reply
 from catalog.subscriptions import Subscriptions
 from catalog.tips import TipBook
 from catalog.usage import UsageLog
+
+# 7, 7h, 7h00, 07:00, 7 giờ, 7g, 7h30: the hour and, when written, the minutes.
+_TIME = re.compile(r"(\d{1,2})\s*(?:h|g|giờ|gio|:)?\s*(\d{2})?", re.IGNORECASE)
 
 
 class Tips:
@@ -37,11 +42,14 @@ class Tips:
         """``/subscribe 7`` (or 7h, 07:00): a tip every day at that hour, Hà Nội time."""
         if not arg:
             return Reply(t("tips.subscribe_prompt"))
-        hour = arg.split(":")[0].removesuffix("h")
-        if not hour.isdecimal() or not 0 <= int(hour) <= 23:
+        typed = _TIME.fullmatch(arg.strip())
+        if not typed or not 0 <= int(typed[1]) <= 23 or int(typed[2] or 0) > 59:
             return Reply(t("tips.bad_hour"))
-        self.subscriptions.subscribe(user_id, chat_id, int(hour), t.locale)
-        return Reply(t("tips.subscribed", hour=f"{int(hour):02d}"))
+        hour = int(typed[1])
+        if int(typed[2] or 0):  # tips go out on the hour: offer the hours either side
+            return Reply(t("tips.on_the_hour", hour=hour, later=(hour + 1) % 24))
+        self.subscriptions.subscribe(user_id, chat_id, hour, t.locale)
+        return Reply(t("tips.subscribed", hour=f"{hour:02d}"))
 
     def unsubscribe(self, user_id: int, t: Messages) -> Reply:
         done = self.subscriptions.unsubscribe(user_id)

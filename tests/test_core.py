@@ -208,6 +208,22 @@ def test_tips_one_at_a_time(core: Core) -> None:
     assert "2/" in plain(second.text) and second.edit
 
 
+@pytest.mark.parametrize("typed", ["7", "7h", "7h00", "07:00", "7 giờ", "7g"])
+def test_subscribe_reads_the_ways_an_hour_is_written(core: Core, typed: str) -> None:
+    [reply] = core.handle(Incoming(USER, text=f"/subscribe {typed}"))
+    assert "07:00" in plain(reply.text)
+
+
+@pytest.mark.parametrize("typed", ["7h30", "7:30", "7g30"])
+def test_subscribe_with_minutes_says_tips_come_on_the_hour(core: Core, typed: str) -> None:
+    """Tips go out on the hour: 7h30 is not quietly taken as 7:00."""
+    [reply] = core.handle(Incoming(USER, text=f"/subscribe {typed}"))
+    text = plain(reply.text)
+    assert "/subscribe 7" in text and "/subscribe 8" in text
+    [status] = core.handle(Incoming(USER, text="/unsubscribe"))
+    assert "chưa đăng ký" in plain(status.text)
+
+
 def test_bag_products_suggest_an_alternative(core: Core) -> None:
     [text] = ask(core, "tui phan huy sinh hoc la chuoi xanh")
     assert plain(VI("card.alternative", tip="")) in text
