@@ -240,7 +240,7 @@ def import_(
     from bot.data_errors import file_error, row_error
     from bot.i18n import Messages
     from bot.replies import plain
-    from catalog.apply import apply_catalog
+    from catalog.apply import apply_catalog, check_catalog
     from catalog.datafile import DataFileError
     from catalog.reference import categories, known_label_codes
     from catalog.rows import DataValidationError
@@ -265,13 +265,28 @@ def import_(
         if exc.total > 50:
             typer.echo(f"  … and {exc.total - 50} more", err=True)
         raise typer.Exit(BAD_INPUT) from None
+    _, changes = check_catalog(services.engine, parsed, replace=replace)
     report = apply_catalog(services.engine, parsed, replace=replace, dry_run=dry_run, progress=True)
+    if changes:
+        columns = ", ".join(dict.fromkeys(c.column.split(" (")[0] for c in changes))
+        typer.echo(f"columns that {'would ' if dry_run else ''}change: {columns}")
+        for c in changes[:10]:
+            typer.echo(f"  line {c.line}, {c.column}: {c.old!s} -> {c.new!s}")
+        if len(changes) > 10:
+            typer.echo(f"  … and {len(changes) - 10} more")
     verb = "would change" if dry_run else "imported"
     typer.echo(
         f"{verb}: products +{report.products_added} ~{report.products_changed} "
         f"={report.products_unchanged} -{report.products_removed}; certifications "
         f"+{report.certs_added} ~{report.certs_changed} ={report.certs_unchanged} -{report.certs_removed}"
     )
+    if parsed.formula_cells:
+        cells = ", ".join(f"line {line} {column}" for line, column in parsed.formula_cells[:5])
+        typer.echo(
+            f"note: {len(parsed.formula_cells)} cell(s) begin with = + - @ ({cells}); stored as text, "
+            "exported with a leading '",
+            err=True,
+        )
 
 
 @app.command("import-off")
@@ -285,6 +300,9 @@ def import_off(
     ] = None,
 ) -> None:
     """Import products with mapped labels from an Open Food Facts CSV export (gzipped or not)."""
+    import csv
+    import zlib
+
     from catalog.off_import import import_off as run_import
 
     services = build(settings(), seed=False, scanner=False)
@@ -292,13 +310,17 @@ def import_off(
         raise fail(f"{file}: no such file")
     try:
         report = run_import(services.engine, file, country=country, prefix=prefix, progress=True)
-    except (ValueError, OSError, EOFError) as exc:
+    except (ValueError, OSError, EOFError, csv.Error, zlib.error) as exc:  # nothing was written
         raise fail(f"{file}: {exc}") from None
     typer.echo(
         f"rows read {report.rows}, imported {report.imported}, without a mapped label "
         f"{report.skipped_no_label}, bad or missing code/name {report.skipped_bad_code}, "
-        f"filtered out {report.skipped_filtered}, kept department data {report.kept_department}"
+        f"filtered out {report.skipped_filtered}, kept department data {report.kept_department}, "
+        f"repeated GTINs {report.duplicates}, rows with bad fields {report.row_errors}, "
+        f"names that look like spreadsheet formulas {report.formula_cells}"
     )
+    for problem in report.errors:
+        typer.echo(f"  {problem}", err=True)
 
 
 @app.command()

@@ -61,8 +61,7 @@ class Reply:
     to_chat: int | None = None
 
     def __post_init__(self) -> None:
-        if len(self.text) > MAX_TEXT:
-            object.__setattr__(self, "text", cut_html(self.text, MAX_TEXT))
+        object.__setattr__(self, "text", fit(self.text, MAX_TEXT))
 
     def all_buttons(self) -> list[Button]:
         return [b for row in self.buttons for b in row]
@@ -72,11 +71,31 @@ _TAG = re.compile(r"<[^>]+>")
 _FORMAT_TAG = re.compile(r"<(/?)(b|i|code|a)\b[^>]*>")
 
 
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _prefix(text: str, units: int) -> str:
+    """The longest prefix of ``text`` at most ``units`` UTF-16 units long (never half a pair)."""
+    return text.encode("utf-16-le")[: units * 2].decode("utf-16-le", errors="ignore")
+
+
+def fit(text: str, limit: int) -> str:
+    """``text`` unchanged when Telegram accepts its length, else cut with ``cut_html``."""
+    return text if utf16_len(text) <= limit else cut_html(text, limit)
+
+
+def fit_plain(text: str, limit: int) -> str:
+    """Plain text (titles, descriptions) cut to ``limit`` UTF-16 units with an ellipsis."""
+    return text if utf16_len(text) <= limit else _prefix(text, limit - 1) + "…"
+
+
 def cut_html(text: str, limit: int) -> str:
-    """Cut HTML text to at most ``limit`` characters: at a line break when one is near, never
-    inside a tag or an entity, and with the tags still open closed again."""
+    """Cut HTML text to at most ``limit`` UTF-16 units (Telegram's measure): at a line break
+    when one is near, never inside a tag or an entity, with the tags still open closed again."""
     budget = limit - 24  # room for closing tags and the ellipsis
-    cut = text[:budget]
+    cut = _prefix(text, budget)
     if cut.rfind("<") > cut.rfind(">"):
         cut = cut[: cut.rfind("<")]
     amp = cut.rfind("&")

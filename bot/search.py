@@ -8,7 +8,7 @@ from bot import actions, render
 from bot.i18n import Messages
 from bot.products import Products
 from bot.render import local, short
-from bot.replies import Button, Reply
+from bot.replies import MAX_TEXT, Button, Reply, fit, fit_plain
 from catalog.search import SearchResult
 from catalog.service import CatalogService
 from catalog.state import StateStore
@@ -19,6 +19,9 @@ MAX_RESULTS = 50
 MAX_QUERY = 200
 RESULTS_SECONDS = 24 * 3600  # how long a result list's "more" button keeps working
 
+MAX_TITLE = 200
+MAX_DESCRIPTION = 200
+
 
 @dataclass(frozen=True, slots=True)
 class InlineCard:
@@ -28,6 +31,11 @@ class InlineCard:
     title: str
     description: str
     text: str
+
+    def __post_init__(self) -> None:  # Telegram refuses the whole answer when one is too long
+        object.__setattr__(self, "title", fit_plain(self.title, MAX_TITLE))
+        object.__setattr__(self, "description", fit_plain(self.description, MAX_DESCRIPTION))
+        object.__setattr__(self, "text", fit(self.text, MAX_TEXT))
 
 
 @dataclass(slots=True)

@@ -54,6 +54,9 @@ class CertRow:
 class ParsedCatalog:
     products: dict[str, ProductRow] = field(default_factory=dict)
     certs: list[CertRow] = field(default_factory=list)
+    # (line, column) of cells that begin like a spreadsheet formula: stored as text, named
+    # to the officer, neutralised in every export
+    formula_cells: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -207,37 +210,48 @@ def apply_catalog(
     first write, so the write lock is held only while rows are actually written.
     """
     with session(engine) as db:
-        plan = _plan(db, parsed, replace, progress)
-        report = plan.report
-        report.dry_run = dry_run
-        if dry_run or not report.changed_anything:
+        if dry_run:
+            report = _plan(db, parsed, replace, progress).report
+            report.dry_run = True
             db.rollback()
             return report
-        for obj, values in [*plan.product_updates, *plan.cert_updates]:
-            assign(obj, values)
-            db.add(obj)
-        added = [
-            Product(key=row.key, **{f: getattr(row, f) for f in PRODUCT_FIELDS})
-            for row in parsed.products.values()
-            if row.key not in plan.existing
-        ]
-        db.add_all(added)
-        db.flush()
-        pids = {p.key: p.id for p in [*plan.existing.values(), *added]}
-        for chunk in chunks(plan.cert_deletes):
-            db.exec(delete(Certification).where(Certification.id.in_(chunk)))  # type: ignore[union-attr,call-overload]
-        for row in plan.cert_adds:
-            db.add(
-                Certification(
-                    product_id=pids[row.product_key],
-                    label_code=row.label,
-                    certificate_no=row.certificate_no,
-                    **{f: getattr(row, f) for f in CERT_FIELDS},
-                )
-            )
-        for chunk in chunks(plan.products_gone):
-            db.exec(delete(Certification).where(Certification.product_id.in_(chunk)))  # type: ignore[union-attr,call-overload]
-            db.exec(delete(Product).where(Product.id.in_(chunk)))  # type: ignore[union-attr,call-overload]
-        bump_version(db)
+        report = apply_in(db, parsed, replace, progress)
+        if report.changed_anything:
+            bump_version(db)
         db.commit()
     return report
+
+
+def apply_in(db, parsed: ParsedCatalog, replace: bool = False, progress: bool = False) -> ImportReport:  # type: ignore[no-untyped-def]
+    """Write ``parsed`` in the caller's transaction (not committed, version not bumped), for
+    importers that write several batches all or nothing."""
+    plan = _plan(db, parsed, replace, progress)
+    if not plan.report.changed_anything:
+        return plan.report
+    for obj, values in [*plan.product_updates, *plan.cert_updates]:
+        assign(obj, values)
+        db.add(obj)
+    added = [
+        Product(key=row.key, **{f: getattr(row, f) for f in PRODUCT_FIELDS})
+        for row in parsed.products.values()
+        if row.key not in plan.existing
+    ]
+    db.add_all(added)
+    db.flush()
+    pids = {p.key: p.id for p in [*plan.existing.values(), *added]}
+    for chunk in chunks(plan.cert_deletes):
+        db.exec(delete(Certification).where(Certification.id.in_(chunk)))  # type: ignore[union-attr,call-overload]
+    for row in plan.cert_adds:
+        db.add(
+            Certification(
+                product_id=pids[row.product_key],
+                label_code=row.label,
+                certificate_no=row.certificate_no,
+                **{f: getattr(row, f) for f in CERT_FIELDS},
+            )
+        )
+    for chunk in chunks(plan.products_gone):
+        db.exec(delete(Certification).where(Certification.product_id.in_(chunk)))  # type: ignore[union-attr,call-overload]
+        db.exec(delete(Product).where(Product.id.in_(chunk)))  # type: ignore[union-attr,call-overload]
+    db.flush()
+    return plan.report

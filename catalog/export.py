@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -11,6 +9,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from catalog import safecsv
 from catalog.apply import CERT_FIELDS, PRODUCT_FIELDS
 from catalog.db import session
 from catalog.models import Certification, Product
@@ -38,17 +37,19 @@ def _fmt(value: object) -> str:
 
 
 def export_csv(engine: Engine) -> str:
-    """The catalog in the import schema, one row per certification."""
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow(COLUMNS)
-    for product, cert in _export_rows(engine):
-        row = {f: getattr(product, f) for f in PRODUCT_FIELDS}
-        row.update({f: getattr(cert, f) for f in CERT_FIELDS})
-        row["label"] = cert.label_code
-        row["certificate_no"] = cert.certificate_no
-        out.writerow([_fmt(row[c]) for c in COLUMNS])
-    return buf.getvalue()
+    """The catalog in the import schema, one row per certification, safe to open in a
+    spreadsheet (see catalog.safecsv: BOM, formula-like cells neutralised, lossless)."""
+
+    def rows() -> Iterator[list[str]]:
+        yield list(COLUMNS)
+        for product, cert in _export_rows(engine):
+            row = {f: getattr(product, f) for f in PRODUCT_FIELDS}
+            row.update({f: getattr(cert, f) for f in CERT_FIELDS})
+            row["label"] = cert.label_code
+            row["certificate_no"] = cert.certificate_no
+            yield [_fmt(row[c]) for c in COLUMNS]
+
+    return safecsv.to_csv(rows())
 
 
 def export_json(engine: Engine) -> str:

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from catalog import datafile
 from catalog import gtin as gtins
 from catalog.clean import ascii_digits, clean_cell, control_char
+from catalog.safecsv import restore
 from catalog.text import fold
 
 MAX_FIELD_CHARS = 2000
@@ -88,7 +89,7 @@ def _text(value: object) -> str:
     bad = control_char(text)
     if bad is not None:
         raise problem("control_char", char=f"U+{ord(text[bad - 1]):04X}", at=bad)
-    text = clean_cell(text)
+    text = restore(clean_cell(text))  # "'-5%" as exported is "-5%" (catalog.safecsv)
     if len(text) > MAX_FIELD_CHARS:
         raise problem("too_long", limit=MAX_FIELD_CHARS)
     return text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
+from catalog import safecsv
 from catalog.db import session
 from catalog.models import Certification, Lookup, Product, Report, UsageDay
 
@@ -112,26 +112,24 @@ def compute(engine: Engine, start: date, end: date) -> Stats:
 
 
 def to_csv(stats: Stats) -> str:
-    """One row per figure, for a spreadsheet."""
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow(["section", "key", "value"])
+    """One row per figure, for a spreadsheet (UTF-8 BOM, formula-like cells neutralised)."""
+    rows: list[list[object]] = [["section", "key", "value"]]
     for key in ("users", "new_users", "lookups", "found", "tips_sent", "reports_opened", "reports_resolved"):
-        out.writerow(["total", key, getattr(stats, key)])
-    out.writerow(["total", "hit_rate", f"{stats.hit_rate:.3f}"])
+        rows.append(["total", key, getattr(stats, key)])
+    rows.append(["total", "hit_rate", f"{stats.hit_rate:.3f}"])
     for kind, n in stats.by_kind.items():
-        out.writerow(["by_kind", kind, n])
+        rows.append(["by_kind", kind, n])
     for day, n, found in stats.per_day:
-        out.writerow(["per_day", day.isoformat(), n])
-        out.writerow(["found_per_day", day.isoformat(), found])
+        rows.append(["per_day", day.isoformat(), n])
+        rows.append(["found_per_day", day.isoformat(), found])
     for section, items in (
         ("top_product", stats.top_products),
         ("top_label", stats.top_labels),
         ("top_missing_barcode", stats.top_missing),
     ):
         for key, n in items:
-            out.writerow([section, key, n])
-    return buf.getvalue()
+            rows.append([section, key, n])
+    return safecsv.to_csv(rows)  # product names and codes come from outside: neutralised
 
 
 def chart_png(stats: Stats, title: str, lookups_label: str, rate_label: str) -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from catalog import datafile, rows
+from catalog import datafile, rows, safecsv
 from catalog.apply import PRODUCT_FIELDS, CertRow, ParsedCatalog, ProductRow, product_key
 from catalog.datafile import DataFileError
 from catalog.rows import CatalogRow, Problems
@@ -31,6 +31,7 @@ def parse_catalog(
     problems = Problems()
     parsed = ParsedCatalog()
     seen_certs: dict[tuple[str, str, str], int] = {}
+    body = safecsv.flag_formulas(header, body, parsed.formula_cells)
     checked = rows.check(CatalogRow, header, body, problems, context)
     for line, row in tqdm(checked, desc="checking", unit=" rows", disable=None if progress else True):
         product = ProductRow(

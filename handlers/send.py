@@ -18,7 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ExtBot
 
-from bot.replies import Reply, cut_html
+from bot.replies import Reply, fit
 from handlers.webapp_menu import keyboard_button
 
 MAX_CAPTION = 1024
@@ -115,7 +115,7 @@ async def _send_attachment(bot: ExtBot, chat_id: int, reply: Reply, keyboard: An
     """A document or picture with the reply text as its caption (cut to Telegram's 1024)."""
     att = reply.attachment
     assert att is not None
-    caption = (cut_html(reply.text, MAX_CAPTION) if len(reply.text) > MAX_CAPTION else reply.text) or None
+    caption = fit(reply.text, MAX_CAPTION) or None
     if att.kind == "document":
         await retrying(
             lambda: bot.send_document(

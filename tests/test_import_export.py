@@ -18,6 +18,7 @@ from catalog.export import export_csv, export_json
 from catalog.models import Certification, Product
 from catalog.reference import categories
 from catalog.rows import DataValidationError
+from catalog.safecsv import BOM
 from catalog.validate import read_catalog_file
 from tests.samples import GOOD, HEADER, SAMPLE, labels, parse
 
@@ -51,7 +52,7 @@ def test_import_then_reimport_changes_nothing(empty_engine: Engine) -> None:
 
 def test_round_trip_is_lossless(empty_engine: Engine) -> None:
     apply_catalog(empty_engine, parse(SAMPLE.read_bytes()))
-    assert export_csv(empty_engine) == SAMPLE.read_text(encoding="utf-8")
+    assert export_csv(empty_engine) == BOM + SAMPLE.read_text(encoding="utf-8")
 
 
 def test_json_export_nests_certifications(empty_engine: Engine) -> None:

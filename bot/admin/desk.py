@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from bot import actions
 from bot.admin import figures
 from bot.admin.audit import audit
+from bot.admin.import_notes import import_notes
 from bot.admin.triage import ReportTriage
 from bot.admin.uploads import PendingUploads
 from bot.data_errors import file_error, row_error
@@ -14,7 +15,7 @@ from bot.i18n import Messages
 from bot.render import esc
 from bot.replies import Attachment, Button, Reply
 from catalog import stats
-from catalog.apply import apply_catalog
+from catalog.apply import apply_catalog, check_catalog
 from catalog.datafile import DataFileError
 from catalog.export import export_csv
 from catalog.reference import categories, known_label_codes
@@ -107,7 +108,7 @@ class AdminDesk:
             shown = "\n".join(row_error(t, e) for e in exc.errors[:MAX_SHOWN_ERRORS])
             more = f"\n… +{exc.total - MAX_SHOWN_ERRORS}" if exc.total > MAX_SHOWN_ERRORS else ""
             return [Reply(f"{t('admin.import_errors', name=name, count=exc.total)}\n{shown}{more}")]
-        report = apply_catalog(self.engine, parsed, dry_run=True)
+        report, changes = check_catalog(self.engine, parsed)
         token = self.uploads.add(user_id, name, parsed)
         audit(self.engine, user_id, "upload checked", name)
         text = t(
@@ -121,6 +122,7 @@ class AdminDesk:
             c_same=report.certs_unchanged,
             c_removed=report.certs_removed,
         )
+        text += import_notes(t, changes, parsed.formula_cells)
         buttons = (
             (
                 Button(t("admin.btn_confirm"), actions.ConfirmImport(token).pack()),

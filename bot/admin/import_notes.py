@@ -1,0 +1,43 @@
+"""What an officer should read before confirming an upload, beyond the counts: which columns
+change, the first changes row by row, and cells a spreadsheet would run as formulas."""
+
+from __future__ import annotations
+
+from bot.i18n import Messages
+from bot.render import esc, short
+from catalog.apply import FieldChange
+
+SHOWN_CHANGES = 10
+SHOWN_CELLS = 5
+
+
+def _value(t: Messages, value: object) -> str:
+    text = "" if value is None else str(value.isoformat() if hasattr(value, "isoformat") else value)
+    return esc(short(text, 60)) if text else t("admin.empty_value")
+
+
+def changed_columns(changes: list[FieldChange]) -> list[str]:
+    return list(dict.fromkeys(c.column.split(" (")[0] for c in changes))
+
+
+def import_notes(t: Messages, changes: list[FieldChange], formula_cells: list[tuple[int, str]]) -> str:
+    parts: list[str] = []
+    if changes:
+        rows = [
+            t(
+                "admin.change_row",
+                line=c.line,
+                column=esc(c.column),
+                old=_value(t, c.old),
+                new=_value(t, c.new),
+            )
+            for c in changes[:SHOWN_CHANGES]
+        ]
+        if len(changes) > SHOWN_CHANGES:
+            rows.append(f"… +{len(changes) - SHOWN_CHANGES}")
+        parts.append(t("admin.changed_columns", columns=", ".join(changed_columns(changes))))
+        parts.extend(rows)
+    if formula_cells:
+        cells = ", ".join(f"{line}/{column}" for line, column in formula_cells[:SHOWN_CELLS])
+        parts.append(t("admin.formula_cells", count=len(formula_cells), cells=esc(cells)))
+    return "\n\n" + "\n".join(parts) if parts else ""
