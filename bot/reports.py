@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot import actions
 from bot.i18n import Messages
 from bot.replies import Button, Reply
+from catalog import gtin as gtins
 from catalog.reports import ReportBook
 from catalog.service import CatalogService
 from catalog.state import StateStore
@@ -36,9 +37,11 @@ class ShopperReports:
 
     def missing(self, user_id: int, chat_id: int, t: Messages, gtin: str) -> list[Reply]:
         """A barcode the catalog does not know; a photo of the pack may follow."""
-        if not self.reports.can_report(user_id):
+        if not gtins.is_valid(gtin):  # button data can be forged: a wrong check digit is no barcode
+            return [Reply(t("errors.button_expired"))]
+        report = self.reports.open_limited("missing", user_id, chat_id, gtin=gtins.normalise(gtin))
+        if report is None:
             return [Reply(t("report.too_many"))]
-        report = self.reports.open("missing", user_id, chat_id, gtin=gtin)
         assert report.id is not None
         self._await(user_id, "photo", report.id)
         return [_thanks(t, report.id, photo=True)]
@@ -54,9 +57,9 @@ class ShopperReports:
         self, user_id: int, chat_id: int, t: Messages, product_id: int, reason: str
     ) -> list[Reply]:
         self._forget(user_id)
-        if not self.reports.can_report(user_id):
+        report = self.reports.open_limited("label", user_id, chat_id, product_id=product_id, text=reason)
+        if report is None:
             return [Reply(t("report.too_many"))]
-        report = self.reports.open("label", user_id, chat_id, product_id=product_id, text=reason)
         assert report.id is not None
         return [_thanks(t, report.id, photo=False)]
 

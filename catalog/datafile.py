@@ -8,6 +8,7 @@ language from the message files (``data_errors.<code>``).
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -65,6 +66,16 @@ def rows(text: str, required: Iterable[str], columns: Iterable[str]) -> tuple[li
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error):
         raise DataFileError("bad_header") from None
+    columns = list(columns)
+    unknown = [h for h in header if h not in columns]
+    if unknown and set(header) & set(columns):  # a misspelt column: its values would be lost
+        closest = difflib.get_close_matches(unknown[0], columns, n=1, cutoff=0.5)
+        raise DataFileError(
+            "unknown_column",
+            column=unknown[0],
+            closest=closest[0] if closest else "-",
+            columns=", ".join(columns),
+        )
     missing = [c for c in required if c not in header]
     if missing:
         raise DataFileError("missing_columns", missing=", ".join(missing), columns=", ".join(columns))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import text as text_sql
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
@@ -27,6 +28,40 @@ class ReportBook:
                 .where(Report.user_id == user_id, Report.created_at >= since)
             ).one()
         return count < MAX_REPORTS_PER_DAY
+
+    def open_limited(
+        self,
+        kind: str,
+        user_id: int,
+        chat_id: int,
+        gtin: str | None = None,
+        product_id: int | None = None,
+        text: str = "",
+    ) -> Report | None:
+        """Open a report unless the user already has MAX_REPORTS_PER_DAY in 24 hours; the count
+        and the insert are one transaction that holds a write lock (SQLite) or a per-user
+        advisory lock (PostgreSQL), so simultaneous taps cannot all pass the check."""
+        since = datetime.now(UTC) - timedelta(days=1)
+        with session(self.engine) as db:
+            if self.engine.dialect.name == "postgresql":
+                db.exec(text_sql("SELECT pg_advisory_xact_lock(:k)"), params={"k": user_id})  # type: ignore[call-overload]
+            else:  # a write first: SQLite takes the database's write lock for the transaction
+                db.exec(text_sql("UPDATE report SET id = id WHERE 0 = 1"))  # type: ignore[call-overload]
+            count = db.exec(
+                select(func.count())
+                .select_from(Report)
+                .where(Report.user_id == user_id, Report.created_at >= since)
+            ).one()
+            if count >= MAX_REPORTS_PER_DAY:
+                db.rollback()
+                return None
+            report = Report(
+                kind=kind, user_id=user_id, chat_id=chat_id, gtin=gtin, product_id=product_id, text=text[:500]
+            )
+            db.add(report)
+            db.commit()
+            db.refresh(report)
+            return report
 
     def open(
         self,

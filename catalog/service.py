@@ -10,7 +10,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -27,6 +27,13 @@ from catalog.version import current as current_version
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 CARD_CACHE = 20_000
+
+
+def hanoi_time(moment: datetime) -> datetime:
+    """A stored moment as a person in Hà Nội reads it (SQLite returns UTC without a zone)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(HANOI)
 
 
 def hanoi_today() -> date:

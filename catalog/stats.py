@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -40,14 +41,35 @@ class Stats:
         return self.found / self.lookups if self.lookups else 0.0
 
 
+MAX_DAYS = 367  # a year and a day
+
+
 def period(today: date, first: str | None = None, last: str | None = None) -> tuple[date, date]:
     """The days a report covers, from YYYY-MM-DD texts: by default the 30 days up to today.
 
     Dates given in the wrong order are swapped. Raises ValueError for a text that is not a date.
     """
-    start = date.fromisoformat(first) if first else today - timedelta(days=DEFAULT_DAYS - 1)
-    end = date.fromisoformat(last) if last else today
-    return min(start, end), max(start, end)
+    start = _day(first) if first else today - timedelta(days=DEFAULT_DAYS - 1)
+    end = _day(last) if last else today
+    start, end = min(start, end), max(start, end)
+    if (end - start).days + 1 > MAX_DAYS:
+        raise PeriodTooLong(start, end)
+    return start, end
+
+
+class PeriodTooLong(ValueError):
+    """More days than one report covers (a year and a day, for the six-monthly report)."""
+
+    def __init__(self, start: date, end: date) -> None:
+        super().__init__(f"{start}..{end} is longer than {MAX_DAYS} days")
+        self.start, self.end = start, end
+
+
+def _day(text: str) -> date:
+    """Only YYYY-MM-DD: ``03/04/2027`` could be either month, so it is refused, not guessed."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
+        raise ValueError(f"not a YYYY-MM-DD date: {text!r}")
+    return date.fromisoformat(text.strip())
 
 
 def compute(engine: Engine, start: date, end: date) -> Stats:

@@ -26,7 +26,7 @@ def parse_catalog(
     max_bytes: int = datafile.MAX_FILE_BYTES,
 ) -> ParsedCatalog:
     """Validate a whole catalog file. Raises DataFileError or DataValidationError."""
-    header, body = datafile.rows(datafile.decode(data, max_bytes), CatalogRow.REQUIRED_COLUMNS, rows.COLUMNS)
+    header, body = datafile.rows(datafile.decode(data, max_bytes), rows.COLUMNS, rows.COLUMNS)
     context = {"label": set(known_labels), "category": set(known_categories)}
     problems = Problems()
     parsed = ParsedCatalog()

@@ -83,6 +83,13 @@ async def _send_one(
         await _send_attachment(bot, chat_id, reply, keyboard)
     elif reply.edit and edit_target is not None and not reply.keyboard:
         try:
+            if edit_target.text is None:  # a photo or a file: Telegram edits only its caption
+                await retrying(
+                    lambda: edit_target.edit_caption(
+                        fit(reply.text, MAX_CAPTION), parse_mode=ParseMode.HTML, reply_markup=keyboard
+                    )
+                )
+                return
             await retrying(
                 lambda: edit_target.edit_text(
                     reply.text,

@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.telegram_fakes import TOKEN, BotApiState
+from tests.telegram_fakes import TOKEN, ApiError, BotApiState
 
 
 class FakeBotApi:
@@ -90,6 +90,8 @@ class FakeBotApi:
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         try:
             result = self.state.result(method, params)
+        except ApiError as exc:
+            return web.json_response(exc.payload(), status=exc.code)
         except KeyError:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         self.call_times.append((time.perf_counter(), method, params))

@@ -35,8 +35,33 @@ _TRUE_METHODS = {
 }
 
 
+_MESSAGE_METHODS = (
+    "sendMessage",
+    "editMessageText",
+    "editMessageCaption",
+    "sendVenue",
+    "sendPhoto",
+    "sendDocument",
+)
+
+
+class ApiError(Exception):
+    """An error answer of the Bot API (``ok: false``) with its code and description."""
+
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code, self.description = code, description
+
+    def payload(self) -> dict[str, Any]:
+        return {"ok": False, "error_code": self.code, "description": self.description}
+
+
 class BotApiState:
-    """What a Bot API server would answer; shared by the recorder and the fake HTTP server."""
+    """What a Bot API server would answer; shared by the recorder and the fake HTTP server.
+
+    Like Telegram, it remembers what it sent: editing the text of a message that has none
+    (a photo or a document: only its caption can be edited) is a 400 error.
+    """
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -45,6 +70,7 @@ class BotApiState:
         self.blocked: set[int] = set()  # chats that blocked the bot: sends there get 403
         self.webhook_url = ""
         self._ids = itertools.count(1000)
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # what was sent, by chat and id
 
     def add_file(self, file_id: str, data: bytes) -> None:
         self.files[file_id] = data
@@ -67,7 +93,21 @@ class BotApiState:
                 "file_size": len(self.files.get(fid, b"")),
                 "file_path": f"photos/{fid}.jpg",
             }
-        if method in ("sendMessage", "editMessageText", "sendVenue", "sendPhoto", "sendDocument"):
+        if method in ("editMessageText", "editMessageCaption"):
+            chat_id, message_id = int(params.get("chat_id") or 1), int(params.get("message_id") or 0)
+            known = self.messages.get((chat_id, message_id))
+            if known is not None and method == "editMessageText" and "text" not in known:
+                raise ApiError(400, "Bad Request: there is no text in the message to edit")
+            if known is not None and method == "editMessageCaption" and "text" in known:
+                raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        if method in (
+            "sendMessage",
+            "editMessageText",
+            "editMessageCaption",
+            "sendVenue",
+            "sendPhoto",
+            "sendDocument",
+        ):
             chat_id = int(params.get("chat_id") or 1)
             msg: dict[str, Any] = {
                 "message_id": next(self._ids),
@@ -77,6 +117,14 @@ class BotApiState:
             }
             if "text" in params:
                 msg["text"] = params["text"]
+            if method == "sendPhoto":
+                msg["photo"] = [{"file_id": "sent-photo", "file_unique_id": "sp", "width": 90, "height": 90}]
+            if method == "sendDocument":
+                msg["document"] = {"file_id": "sent-doc", "file_unique_id": "sd"}
+            if params.get("caption"):
+                msg["caption"] = params["caption"]
+            if method.startswith("send"):
+                self.messages[(chat_id, msg["message_id"])] = msg
             return msg
         raise KeyError(method)
 
@@ -117,7 +165,10 @@ class RecordingRequest(BaseRequest):
             self.state.calls.append((f"refused:{name}", params))
             body = {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
             return 403, json.dumps(body).encode()
-        return 200, json.dumps({"ok": True, "result": self.state.result(name, params)}).encode()
+        try:
+            return 200, json.dumps({"ok": True, "result": self.state.result(name, params)}).encode()
+        except ApiError as exc:
+            return exc.code, json.dumps(exc.payload()).encode()
 
 
 def _decode(value: object) -> object:
@@ -188,7 +239,10 @@ def location(lat: float, lon: float, user_id: int = 501) -> dict[str, Any]:
     return _message(user_id, "vi", location={"latitude": lat, "longitude": lon})
 
 
-def callback(data: str, user_id: int = 501, language: str = "vi") -> dict[str, Any]:
+def callback(
+    data: str, user_id: int = 501, language: str = "vi", message: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A button press; ``message`` is the message the button sat on (default: a text)."""
     return {
         "update_id": next(_update_ids),
         "callback_query": {
@@ -196,7 +250,8 @@ def callback(data: str, user_id: int = 501, language: str = "vi") -> dict[str, A
             "from": _user(user_id, language),
             "chat_instance": "ci",
             "data": data,
-            "message": {
+            "message": message
+            or {
                 "message_id": 77,
                 "date": int(time.time()),
                 "chat": {"id": user_id, "type": "private"},

@@ -161,9 +161,15 @@ def test_suspicious_label_report_takes_a_reason(core: Core, engine: Engine) -> N
     assert "Gạo ST25" in after.text
 
 
+def valid_gtin(payload: int) -> str:
+    from catalog.gtin import check_digit
+
+    return f"{payload}{check_digit(str(payload))}"
+
+
 def test_reports_are_rate_limited(core: Core) -> None:
     answers = [
-        say(core, SHOPPER, callback=actions.ReportMissing(str(8935049500933 + i)).pack())[0].text
+        say(core, SHOPPER, callback=actions.ReportMissing(valid_gtin(893504950093 + i)).pack())[0].text
         for i in range(7)
     ]
     ids = [r.id for r in core.reports.open_reports()]

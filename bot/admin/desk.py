@@ -74,6 +74,8 @@ class AdminDesk:
     def _stats(self, user_id: int, t: Messages, args: list[str]) -> list[Reply]:
         try:
             start, end = stats.period(self.catalog.today(), *args[:2])
+        except stats.PeriodTooLong:
+            return [Reply(t("admin.stats_too_long", days=stats.MAX_DAYS))]
         except ValueError:
             return [Reply(t("admin.stats_bad_dates"))]
         audit(self.engine, user_id, "stats", f"{start}..{end}")

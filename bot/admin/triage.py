@@ -11,7 +11,7 @@ from bot.replies import Attachment, Button, Reply
 from catalog.models import Report
 from catalog.reports import ReportBook
 from catalog.rows import COLUMNS
-from catalog.service import CatalogService
+from catalog.service import CatalogService, hanoi_time
 from catalog.shoppers import ShopperStore
 
 
@@ -33,7 +33,7 @@ class ReportTriage:
 
     def _entry(self, t: Messages, r: Report) -> Reply:
         assert r.id is not None
-        when = r.created_at.strftime("%Y-%m-%d %H:%M")
+        when = hanoi_time(r.created_at).strftime("%Y-%m-%d %H:%M")
         if r.kind == "missing":
             text = t("admin.report_missing", id=r.id, when=when, gtin=r.gtin or "-", user=r.user_id)
         else:
