@@ -78,6 +78,7 @@ async def cli(base: str, tmp_path, *args: str) -> tuple[int, str]:  # type: igno
         "TELEGRAM_FILE_BASE_URL": base.replace("/bot", "/file/bot"),
         "WEBHOOK_SECRET": "s3cret-token",
         "LOG_LEVEL": "DEBUG",  # the noisiest setting: every request URL is logged
+        "PYTHONPATH": str(ROOT),  # the child runs in an empty folder (no .env is read)
     }
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
