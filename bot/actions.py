@@ -100,6 +100,55 @@ class ScannedCode(Action):
     gtin: str
 
 
+@dataclass(frozen=True, slots=True)
+class CardDetails(Action):
+    """Everything about a product that did not fit on its card."""
+
+    TAG: ClassVar[str] = "pd"
+    ARG: ClassVar[Arg | None] = NUMBER
+    product_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleSaved(Action):
+    """Star a product (/saved), or unstar it."""
+
+    TAG: ClassVar[str] = "sv"
+    ARG: ClassVar[Arg | None] = NUMBER
+    product_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Similar(Action):
+    """Certified products of the same category, best label first."""
+
+    TAG: ClassVar[str] = "sim"
+    ARG: ClassVar[Arg | None] = NUMBER
+    product_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class TryExample(Action):
+    """Search for example query number ``n`` (the 🔎 menu button offers three)."""
+
+    TAG: ClassVar[str] = "ex"
+    ARG: ClassVar[Arg | None] = NUMBER
+    n: int
+
+
+# -- privacy ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ConfirmForget(Action):
+    """Delete everything the bot holds about the user (asked for with /forget)."""
+
+    TAG: ClassVar[str] = "fy"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelForget(Action):
+    TAG: ClassVar[str] = "fn"
+
+
 # -- label guide -----------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class ShowLabel(Action):
@@ -220,6 +269,12 @@ ACTIONS: tuple[type[Action], ...] = (
     MoreResults,
     WhereToBuy,
     ScannedCode,
+    CardDetails,
+    ToggleSaved,
+    Similar,
+    TryExample,
+    ConfirmForget,
+    CancelForget,
     ShowLabel,
     ShowGroup,
     LabelGroups,

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     webapp_url: str | None = None
     # How old a Mini App's signed launch data may be before its API calls are refused.
     webapp_auth_max_age: int = Field(default=24 * 3600, ge=60)
+    # The bot's @username for t.me links; learnt from Telegram at start-up when not set.
+    bot_username: str = ""
+    # How long a shared location is used before the bot asks again (privacy).
+    location_minutes: int = Field(default=120, ge=1)
+    # After how many days usage records lose the user id (day counts are kept).
+    usage_retention_days: int = Field(default=180, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

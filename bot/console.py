@@ -36,6 +36,10 @@ def render(reply: Reply, out: TextIO, numbered: list[Button]) -> None:
     if reply.venue:
         v = reply.venue
         print(f"📍 {v.title}, {v.address} ({v.lat:.5f}, {v.lon:.5f})", file=out)
+    for button in (b for row in reply.buttons for b in row if b.url):
+        print(f"🔗 {button.text}: {button.url}", file=out)
+    if reply.ask_location:
+        print(f"[{reply.ask_location}] (/loc LAT LON)", file=out)
     if reply.keyboard:
         print("  ·  ".join(k for row in reply.keyboard for k in row), file=out)
     print(file=out)
@@ -43,7 +47,8 @@ def render(reply: Reply, out: TextIO, numbered: list[Button]) -> None:
 
 def to_incoming(line: str, buttons: list[Button], language_code: str | None) -> Incoming:
     text = line.strip()
-    if is_ascii_digits(text) and 0 < int(text) <= len(buttons) and len(text) <= 3:
+    pressed = is_ascii_digits(text) and 0 < int(text) <= len(buttons) and len(text) <= 3
+    if pressed and buttons[int(text) - 1].data:
         return Incoming(CONSOLE_USER, callback=buttons[int(text) - 1].data, language_code=language_code)
     if text.startswith("/loc "):
         parts = text.split()

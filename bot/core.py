@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from bot import actions, guide, menu
@@ -18,15 +19,20 @@ from bot.admin import ADMIN_COMMANDS, AdminDesk
 from bot.guard import FloodGuard
 from bot.i18n import LOCALES, Messages, pick_locale
 from bot.incoming import Incoming
+from bot.links import DeepLinks
+from bot.links import parse as deep_link
+from bot.nearby import LOCATION_TTL, Nearby
 from bot.places import Places
 from bot.products import Products, label_code, too_big
 from bot.replies import Reply
 from bot.reports import ShopperReports
 from bot.search import MAX_QUERY, InlineCard, Search
+from bot.shopper import ShopperPages
 from bot.tips import Tips
 from catalog import gtin as gtins
 from catalog import labelcodes
 from catalog.clean import clean_input
+from catalog.history import ShopperLists
 from catalog.reports import ReportBook
 from catalog.scanner import Scanner
 from catalog.service import CatalogService
@@ -66,6 +72,10 @@ class Core:
         scanner: Scanner | None,
         max_image_bytes: int,
         state: StateStore,
+        lists: ShopperLists,
+        links: DeepLinks,
+        location_ttl: timedelta = LOCATION_TTL,
+        usage_retention: timedelta = timedelta(days=180),
     ) -> None:
         self.catalog = catalog
         self.shoppers = shoppers
@@ -80,10 +90,13 @@ class Core:
         self.scanner = scanner
         self.max_image_bytes = max_image_bytes
         self.state = state
-        self.products = Products(catalog, tips, usage, scanner)
+        self.links = links
+        self.nearby = Nearby(catalog, stores, shoppers, location_ttl)
+        self.products = Products(catalog, tips, usage, scanner, lists=lists, nearby=self.nearby, links=links)
         self.search = Search(catalog, usage, self.products, state)
-        self.places = Places(stores, shoppers, catalog)
-        self.tip_replies = Tips(tips, usage, subscriptions)
+        self.places = Places(stores, shoppers, catalog, self.nearby)
+        self.tip_replies = Tips(tips, usage, subscriptions, shoppers)
+        self.shopper_pages = ShopperPages(shoppers.engine, catalog, lists, location_ttl, usage_retention)
         self.shopper_reports = ShopperReports(reports, catalog, state)
         self._buttons = self._button_handlers()
 
@@ -159,13 +172,17 @@ class Core:
         if name in ADMIN_COMMANDS and self.admin.is_admin(msg.user_id):
             return self.admin.command(msg.user_id, t, name, arg)
         commands: dict[str, Callable[[], list[Reply]]] = {
-            "start": lambda: [Reply(t("start.welcome"), keyboard=menu.keyboard(t))],
+            "start": lambda: self._start(msg, t, arg.strip()),
             "help": lambda: [Reply(t("help.text"), keyboard=menu.keyboard(t))],
+            "history": lambda: [self.shopper_pages.history(msg.user_id, t)],
+            "saved": lambda: [self.shopper_pages.saved(msg.user_id, t)],
+            "privacy": lambda: [self.shopper_pages.privacy(t)],
+            "forget": lambda: [self.shopper_pages.ask_forget(t)],
             "lang": lambda: self._language(msg, t, arg.strip().lower()),
             "language": lambda: self._language(msg, t, arg.strip().lower()),
             "labels": lambda: [guide.groups(t, self.catalog.labels())],
             "stores": lambda: [self.places.start(msg.user_id, t)],
-            "tips": lambda: [self.tip_replies.tip(msg.user_id, t, 0)],
+            "tips": lambda: [self.tip_replies.resume(msg.user_id, t)],
             "cancel": lambda: [self.shopper_reports.cancel(msg.user_id, t)],
             "subscribe": lambda: [self.tip_replies.subscribe(msg.user_id, msg.chat, t, arg.strip())],
             "unsubscribe": lambda: [self.tip_replies.unsubscribe(msg.user_id, t)],
@@ -177,13 +194,34 @@ class Core:
 
     def _menu_action(self, msg: Incoming, t: Messages, action: str) -> list[Reply]:
         return {
-            "search": lambda: [Reply(t("search.prompt"))],
+            "search": lambda: [self.search.examples(t)],
             "scan": lambda: [Reply(t("search.scan_prompt"))],
             "labels": lambda: [guide.groups(t, self.catalog.labels())],
             "stores": lambda: [self.places.start(msg.user_id, t)],
-            "tips": lambda: [self.tip_replies.tip(msg.user_id, t, 0)],
+            "tips": lambda: [self.tip_replies.resume(msg.user_id, t)],
             "language": lambda: self._language(msg, t, ""),
         }[action]()
+
+    def _start(self, msg: Incoming, t: Messages, payload: str) -> list[Reply]:
+        """/start, or a deep link: p_<gtin> a product, l_<label> a label, s_<store> a store."""
+        welcome = [Reply(t("start.welcome"), keyboard=menu.keyboard(t))]
+        link = deep_link(payload) if payload else None
+        if link is None:
+            return welcome
+        kind, value = link
+        if kind == "l":
+            return [guide.entry(t, self.catalog.label(value))]
+        if kind == "s":
+            return [self.places.store(t, value)]
+        if value.startswith("i") and value[1:].isdecimal():
+            return [self.products.by_id(msg.user_id, t, int(value[1:]))]
+        if value.isdecimal():
+            return self.products.by_gtin(msg.user_id, t, value, kind="link")
+        return welcome
+
+    def forget(self, msg: Incoming, t: Messages) -> list[Reply]:
+        """Everything about the shopper deleted: their rows, their conversation state included."""
+        return [self.shopper_pages.forget(msg.user_id, t)]
 
     def _language(self, msg: Incoming, t: Messages, choice: str) -> list[Reply]:
         return self._set_locale(msg, choice) if choice in LOCALES else [menu.language_prompt(t)]
@@ -198,7 +236,13 @@ class Core:
         """The dispatch table: what each kind of button does."""
         reports = self.shopper_reports
         return {
-            actions.ShowProduct: lambda msg, t, a: [self.products.by_id(t, a.product_id)],
+            actions.ShowProduct: lambda msg, t, a: [self.products.by_id(msg.user_id, t, a.product_id)],
+            actions.CardDetails: lambda msg, t, a: [self.products.details(t, a.product_id)],
+            actions.ToggleSaved: lambda msg, t, a: self.products.toggle_saved(msg.user_id, t, a.product_id),
+            actions.Similar: lambda msg, t, a: [self.products.similar(msg.user_id, t, a.product_id)],
+            actions.TryExample: lambda msg, t, a: self.search.example(msg.user_id, t, a.n),
+            actions.ConfirmForget: lambda msg, t, a: self.forget(msg, t),
+            actions.CancelForget: lambda msg, t, a: [Reply(t("forget.kept"), edit=True)],
             actions.MoreResults: lambda msg, t, a: self.search.more(msg.user_id, t, a.offset),
             actions.WhereToBuy: lambda msg, t, a: [self.places.where(msg.user_id, t, a.product_id)],
             actions.ScannedCode: lambda msg, t, a: self.products.by_gtin(msg.user_id, t, a.gtin, "photo"),

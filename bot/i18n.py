@@ -12,6 +12,8 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
+
 LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 _DIR = Path(__file__).resolve().parent / "locales"
@@ -59,11 +61,43 @@ class Messages:
 
     def __call__(self, key: str, **values: object) -> str:
         safe = {k: html.escape(str(v), quote=False) for k, v in values.items()}
-        return self._texts[key].format(**safe)
+        return self._text(key, values).format(**safe)
 
     def raw(self, key: str, **values: object) -> str:
         """A message whose values are already HTML (built from other messages)."""
-        return self._texts[key].format(**values)
+        return self._text(key, values).format(**values)
+
+    def _text(self, key: str, values: dict[str, object]) -> str:
+        """The message; a key written as a table of plural forms (``one``, ``other``) picks
+        the form for the ``count`` value by the language's CLDR plural rules."""
+        if key in self._texts:
+            return self._texts[key]
+        count = values.get("count")
+        if isinstance(count, str):  # already formatted (1.234): read the figure back
+            count = int("".join(ch for ch in count if ch.isdigit()) or 0)
+        form = Locale.parse(self.locale).plural_form(count if isinstance(count, int | float) else 0)
+        return self._texts.get(f"{key}.{form}") or self._texts[f"{key}.other"]
 
     def has(self, key: str) -> bool:
-        return key in self._texts
+        return key in self._texts or f"{key}.other" in self._texts
+
+
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+
+
+def message_keys(locale: str) -> dict[str, set[str]]:
+    """Each message key with the placeholders of all its forms (plural tables collapsed).
+
+    A plural table is a key whose only children are CLDR plural forms (``one``, ``other``).
+    """
+    texts = message_texts(locale)
+    children: dict[str, set[str]] = {}
+    for key in texts:
+        base, _, last = key.rpartition(".")
+        children.setdefault(base, set()).add(last)
+    plural = {b for b, forms in children.items() if "other" in forms and forms <= set(PLURAL_FORMS)}
+    keys: dict[str, set[str]] = {}
+    for key, text in texts.items():
+        base = key.rpartition(".")[0]
+        keys.setdefault(base if base in plural else key, set()).update(placeholders(text))
+    return keys

@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
-from bot import actions, render
+import re
+
+from bot import actions, fmt, render
 from bot.i18n import Messages
+from bot.links import DeepLinks
+from bot.nearby import Nearby
 from bot.render import local, short
 from bot.replies import Button, Reply
 from catalog import gtin as gtins
 from catalog import labelcodes
+from catalog.alternatives import Alternative
 from catalog.cards import ProductCard
+from catalog.history import ShopperLists
 from catalog.scan_quality import Advice
 from catalog.scanner import Code, Scanner, ScanProblem
 from catalog.service import CatalogService
 from catalog.tips import TipBook
 from catalog.usage import UsageLog
+
+_WEB = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
+
+def qr_link(t: Messages, code: Code, note: str = "") -> Reply:
+    """A web address in a QR code: a warning, then the full address as a link button.
+
+    The bot never opens it; the shopper's own browser does, if they choose to.
+    """
+    url = code.raw.strip()
+    text = t("scan.qr_link", domain=code.domain, url=short(url, 300))
+    if not _WEB.match(url) or len(url) > 2000:
+        return Reply(text)
+    return Reply(text, buttons=((Button(short(t("scan.btn_open", domain=code.domain)), url=url),),))
+
+
+def alternative_rows(t: Messages, found: list[Alternative]) -> tuple[tuple[Button, ...], ...]:
+    """One button per greener product: its name, and where it is near the shopper."""
+    rows = []
+    for alt in found:
+        name = render.product_name(alt.card.product, t.locale)
+        store = alt.store
+        where = ""
+        if store is not None and store.distance_m is not None:
+            key = "alternatives.where_open" if alt.open_now else "alternatives.where"
+            where = t(key, distance=fmt.distance(store.distance_m, t.locale))
+        text = t("alternatives.btn", name=name) + where
+        rows.append((Button(short(text), actions.ShowProduct(alt.card.id).pack()),))
+    return tuple(rows)
 
 
 def label_code(t: Messages, code: labelcodes.LabelCode) -> Reply:
@@ -36,27 +70,81 @@ class Products:
     """Cards by id or barcode, and barcodes read from photos."""
 
     def __init__(
-        self, catalog: CatalogService, tips: TipBook, usage: UsageLog, scanner: Scanner | None
+        self,
+        catalog: CatalogService,
+        tips: TipBook,
+        usage: UsageLog,
+        scanner: Scanner | None,
+        *,
+        lists: ShopperLists,
+        nearby: Nearby,
+        links: DeepLinks,
     ) -> None:
         self.catalog = catalog
         self.tips = tips
         self.usage = usage
         self.scanner = scanner
+        self.lists = lists
+        self.nearby = nearby
+        self.links = links
 
-    def card(self, t: Messages, card: ProductCard) -> Reply:
-        """The product card, with a plastic-free tip for bag and takeaway categories."""
+    def card(self, user_id: int, t: Messages, card: ProductCard, edit: bool = False) -> Reply:
+        """The product card, verdict first, remembered in the shopper's /history.
+
+        A product without a valid label gets up to three certified products of its category
+        as buttons; one with a valid label gets a "similar certified products" button.
+        """
+        self.lists.viewed(user_id, card.id)
         cat = self.catalog.category(card.product.category)
         extra = ""
         if cat and cat.tip_topic in ("bags", "takeaway"):
             tip = self.tips.for_topic(cat.tip_topic, seed=card.id)
             if tip:
                 extra = t("card.alternative", tip=local(tip, "text", t.locale))
-        report = Button(t("report.btn_label"), actions.ReportLabel(card.id).pack())
-        return Reply(render.card_text(t, card, extra), buttons=(*render.card_buttons(t, card), (report,)))
+        alternatives: list[Alternative] = []
+        if not card.any_valid:
+            alternatives = self.nearby.alternatives(user_id, card.product.category, exclude=card.id)
+            if alternatives:
+                extra = "\n".join(x for x in (extra, t("alternatives.on_card")) if x)
+        text, more = render.card_parts(t, card, extra, self.links.product(card))
+        saved = self.lists.is_saved(user_id, card.id)
+        star = Button(t("card.btn_saved" if saved else "card.btn_save"), actions.ToggleSaved(card.id).pack())
+        rows = [*render.label_buttons(t, card), (render.where_button(t, card), star)]
+        extras = []
+        if more:
+            extras.append(Button(t("card.btn_details"), actions.CardDetails(card.id).pack()))
+        if card.any_valid:
+            extras.append(Button(t("card.btn_similar"), actions.Similar(card.id).pack()))
+        if extras:
+            rows.append(tuple(extras))
+        rows.extend(alternative_rows(t, alternatives))
+        rows.append((Button(t("report.btn_label"), actions.ReportLabel(card.id).pack()),))
+        return Reply(text, buttons=tuple(rows), edit=edit)
 
-    def by_id(self, t: Messages, product_id: int) -> Reply:
+    def by_id(self, user_id: int, t: Messages, product_id: int, edit: bool = False) -> Reply:
         card = self.catalog.card(product_id)
-        return self.card(t, card) if card else Reply(t("errors.button_expired"))
+        return self.card(user_id, t, card, edit=edit) if card else Reply(t("errors.button_expired"))
+
+    def details(self, t: Messages, product_id: int) -> Reply:
+        card = self.catalog.card(product_id)
+        return Reply(render.details_text(t, card)) if card else Reply(t("errors.button_expired"))
+
+    def toggle_saved(self, user_id: int, t: Messages, product_id: int) -> list[Reply]:
+        """Star or unstar, then show the card again with the button's new state."""
+        if self.catalog.card(product_id) is None:
+            return [Reply(t("errors.button_expired"))]
+        if self.lists.toggle(user_id, product_id) is None:
+            return [Reply(t("saved.full"))]
+        return [self.by_id(user_id, t, product_id, edit=True)]
+
+    def similar(self, user_id: int, t: Messages, product_id: int) -> Reply:
+        card = self.catalog.card(product_id)
+        if card is None:
+            return Reply(t("errors.button_expired"))
+        found = self.nearby.alternatives(user_id, card.product.category, exclude=card.id, limit=5)
+        if not found:
+            return Reply(t("alternatives.none"))
+        return Reply(t("alternatives.similar"), buttons=alternative_rows(t, found))
 
     def by_gtin(self, user_id: int, t: Messages, digits: str, kind: str) -> list[Reply]:
         """A typed (``kind="barcode"``) or scanned (``"photo"``) barcode: its card, or what we know."""
@@ -69,7 +157,7 @@ class Products:
             user_id, kind, card is not None, t.locale, product_id=card.id if card else None, gtin=barcode.gtin
         )
         if card:
-            return [self.card(t, card)]
+            return [self.card(user_id, t, card)]
         prefix = t(f"prefix.{barcode.kind.value}", usage=barcode.prefix_usage)
         text = "\n".join([t("barcode.not_found", digits=barcode.gtin), prefix, "", t("barcode.next_steps")])
         report = Button(t("report.btn_missing"), actions.ReportMissing(barcode.gtin).pack())
@@ -122,7 +210,7 @@ class Products:
     def _code(self, t: Messages, code: Code) -> list[Reply]:
         note = "" if code.certain else f"\n<i>{t('scan.unsure_qr')}</i>"
         if code.domain:
-            return [Reply(t("scan.qr_url", domain=code.domain) + note)]
+            return [qr_link(t, code, note)]
         return [Reply(t("scan.qr_text", text=visible(short(code.raw, 300))) + note)]
 
 

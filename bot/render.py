@@ -5,14 +5,15 @@ from __future__ import annotations
 import html
 from datetime import date
 
+from bot import fmt
 from bot.actions import ShowLabel, WhereToBuy
 from bot.i18n import Messages
-from bot.replies import Button
+from bot.replies import Button, plain
 from catalog.cards import OFF_SOURCE, CertView, ProductCard, Validity
 from catalog.clean import strip_invisible
 from catalog.models import LabelScheme, Product
 from catalog.reference import categories
-from catalog.verdict import Verdict
+from catalog.verdict import Verdict, verdict
 
 BUTTON_TEXT = 60
 
@@ -30,7 +31,7 @@ def local(obj: object, field: str, locale: str) -> str:
 
 
 def fmt_date(t: Messages, value: date | None) -> str:
-    return value.strftime(t("date.format")) if value else ""
+    return fmt.day(value, t.locale) if value else ""
 
 
 def short(text: str, limit: int = BUTTON_TEXT) -> str:
@@ -39,6 +40,9 @@ def short(text: str, limit: int = BUTTON_TEXT) -> str:
 
 def product_name(product: Product, locale: str) -> str:
     return local(product, "name", locale)
+
+
+CARD_BUDGET = 600  # characters a one-label card should stay under, as the shopper reads it
 
 
 def validity_line(t: Messages, cert: CertView) -> str:
@@ -57,30 +61,44 @@ def verdict_line(t: Messages, v: Verdict) -> str:
     return f"{line} · {esc(v.cert.certificate_no)}" if v.cert.certificate_no else line
 
 
-def cert_block(t: Messages, cert: CertView) -> str:
-    """One label on a card: name, number, certifier, validity and a one-line meaning."""
+def cert_block(t: Messages, cert: CertView, number: bool = True) -> str:
+    """One label on a card: name and validity to the day, what it means, who certified it."""
     head = f"• <b>{esc(local(cert.label, 'name', t.locale))}</b>"
     if cert.detail:
         head += f" ({esc(cert.detail)})"
-    facts = []
-    if cert.certificate_no:
-        facts.append(f"{t('card.cert_no')} <code>{esc(cert.certificate_no)}</code>")
-    if cert.certifier:
-        facts.append(f"{t('card.certifier')} {esc(cert.certifier)}")
-    lines = [head]
-    if facts:
-        lines.append("  " + ", ".join(facts))
-    lines.append("  " + validity_line(t, cert))
+    lines = [f"{head}: {validity_line(t, cert)}"]
     meaning = local(cert.label, "meaning", t.locale)
     if meaning:
         lines.append(f"  <i>{esc(meaning)}</i>")
+    if cert.certifier:
+        key = "card.certified_no" if cert.certificate_no and number else "card.certified"
+        lines.append("  " + t(key, no=cert.certificate_no, certifier=cert.certifier))
     return "\n".join(lines)
 
 
-def card_text(t: Messages, card: ProductCard, extra: str = "") -> str:
-    """The product card: name, brand, labels with validity and meaning, provenance."""
+def provenance(t: Messages, card: ProductCard) -> list[str]:
+    """Where the claims come from, said once: sample data, a register, or Open Food Facts."""
+    dated: dict[str, date | None] = {}
+    for c in card.certs:
+        if c.source:
+            known = [d for d in (dated.get(c.source), c.source_date) if d]
+            dated[c.source] = max(known) if known else None
+    lines = []
+    if card.product.sample:
+        latest = max((d for d in dated.values() if d), default=None)
+        key = "card.sample_dated" if latest else "card.sample"
+        lines.append(t(key, date=fmt_date(t, latest)))
+        dated = {s: d for s, d in dated.items() if s == OFF_SOURCE}
+    for source, when in sorted(dated.items()):
+        key = "card.source_off" if source == OFF_SOURCE else "card.source"
+        lines.append(t(key, source=source, date=fmt_date(t, when)))
+    return lines
+
+
+def detail_lines(t: Messages, card: ProductCard) -> list[str]:
+    """Brand, producer, category and barcode, one short line each."""
     p = card.product
-    lines = [f"<b>{esc(product_name(p, t.locale))}</b>"]
+    lines = []
     if p.brand:
         lines.append(f"{t('card.brand')}: {esc(p.brand)}")
     if p.producer:
@@ -90,44 +108,78 @@ def card_text(t: Messages, card: ProductCard, extra: str = "") -> str:
         lines.append(f"{t('card.category')}: {esc(local(cat, 'name', t.locale))}")
     if p.gtin:
         lines.append(f"{t('card.gtin')}: <code>{p.gtin}</code>")
-    lines.append("")
-    if card.certs:
-        lines.append(f"<b>{t('card.labels')}</b>")
-        lines.extend(cert_block(t, c) for c in card.certs)
-        if not card.any_valid:
-            lines.append(t("card.none_confirmed" if card.any_unknown else "card.none_valid"))
-    else:
-        lines.append(t("card.no_labels"))
-    sources = sorted({(c.source, c.source_date or date.min) for c in card.certs if c.source})
-    if sources:
-        lines.append("")
-        lines.extend(
-            t(
-                "card.source_off" if s == OFF_SOURCE else "card.source",
-                source=s,
-                date=fmt_date(t, d if d != date.min else None),
-            )
-            for s, d in sources
-        )
-    if p.sample:
-        lines.append(t("card.sample"))
+    return lines
+
+
+def card_text(t: Messages, card: ProductCard, extra: str = "", link: str = "") -> str:
+    """The product card as a shopper reads it (see ``card_parts``)."""
+    return card_parts(t, card, extra, link)[0]
+
+
+def card_parts(t: Messages, card: ProductCard, extra: str = "", link: str = "") -> tuple[str, bool]:
+    """The product card, verdict first; and whether details were left out for the button.
+
+    Order: verdict, name, each label (validity, meaning, certifier), then brand, producer
+    and barcode while the card stays under ``CARD_BUDGET`` characters, provenance once, and
+    an "open in the bot" link for cards forwarded or shared inline.
+    """
+    p = card.product
+    v = verdict(card)
+    head = [verdict_line(t, v), f"<b>{esc(product_name(p, t.locale))}</b>", ""]
+    # the deciding certificate's number is on the verdict line already
+    labels = [cert_block(t, c, number=c is not v.cert) for c in card.certs] or [t("card.no_labels")]
+    if card.any_unknown and not card.any_valid:  # the verdict says "expired" by itself
+        labels.append(t("card.none_confirmed"))
+    tail = ["", *provenance(t, card)]
     if extra:
-        lines.extend(["", extra])
-    return "\n".join(lines)
+        tail += ["", extra]
+    if link:
+        tail.append(f'<a href="{html.escape(link)}">{t("card.open_in_bot")}</a>')
+    details = detail_lines(t, card)
+    if p.brand and p.gtin:  # the two a shopper checks against the pack, on one line
+        details = [f"{t('card.brand')}: {esc(p.brand)} · {t('card.gtin')}: <code>{p.gtin}</code>"] + [
+            d for d in details if not d.startswith((t("card.brand"), t("card.gtin")))
+        ]
+    shown: list[str] = []
+    for line in details:
+        if len(plain("\n".join(head + labels + [""] + shown + [line] + tail))) >= CARD_BUDGET:
+            break
+        shown.append(line)
+    body = head + labels + (["", *shown] if shown else []) + tail
+    return "\n".join(body), len(shown) < len(details)
 
 
-def card_buttons(t: Messages, card: ProductCard) -> tuple[tuple[Button, ...], ...]:
-    """One button per label (guide entry) and a 'where to buy' button."""
+def details_text(t: Messages, card: ProductCard) -> str:
+    """Everything about a product: details, every certificate with its dates and source."""
+    lines = [f"<b>{esc(product_name(card.product, t.locale))}</b>", *detail_lines(t, card), ""]
+    for c in card.certs:
+        detail = f" ({esc(c.detail)})" if c.detail else ""
+        lines.append(f"• <b>{esc(local(c.label, 'name', t.locale))}</b>{detail}")
+        if c.certificate_no:
+            lines.append("  " + t("card.cert_no", no=c.certificate_no))
+        if c.certifier:
+            lines.append("  " + t("card.certifier", certifier=c.certifier))
+        if c.valid_from or c.valid_until:
+            start, end = fmt_date(t, c.valid_from) or "?", fmt_date(t, c.valid_until) or "?"
+            lines.append("  " + t("card.period", start=start, end=end))
+        lines.append("  " + validity_line(t, c))
+    return "\n".join([*lines, "", *provenance(t, card)])
+
+
+def label_buttons(t: Messages, card: ProductCard) -> list[tuple[Button, ...]]:
+    """One button per label (its guide entry), two to a row."""
     seen: dict[str, LabelScheme] = {}
     for c in card.certs:
         seen.setdefault(c.label.code, c.label)
-    label_buttons = [
+    buttons = [
         Button(short(t("card.btn_label", label=local(s, "name", t.locale))), ShowLabel(code).pack())
         for code, s in seen.items()
     ]
-    rows = [tuple(label_buttons[i : i + 2]) for i in range(0, len(label_buttons), 2)]
-    rows.append((Button(t("card.btn_where"), WhereToBuy(card.id).pack()),))
-    return tuple(rows)
+    return [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+
+
+def where_button(t: Messages, card: ProductCard) -> Button:
+    return Button(t("card.btn_where"), WhereToBuy(card.id).pack())
 
 
 def label_entry(t: Messages, scheme: LabelScheme) -> str:

@@ -16,14 +16,18 @@ MAX_CALLBACK_BYTES = 64
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """An inline button; ``data`` comes back to the core when it is pressed."""
+    """An inline button; ``data`` comes back to the core when it is pressed. A button with a
+    ``url`` opens that address instead (in the shopper's browser, or a t.me link)."""
 
     text: str
-    data: str
+    data: str = ""
+    url: str = ""
 
     def __post_init__(self) -> None:
         if len(self.data.encode()) > MAX_CALLBACK_BYTES:
             raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {self.data!r}")
+        if bool(self.data) == bool(self.url):
+            raise ValueError("a button has either callback data or a url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,7 @@ class Reply:
     venue: Venue | None = None
     edit: bool = False
     keyboard: tuple[tuple[str, ...], ...] = field(default=())  # reply keyboard (main actions)
+    ask_location: str = ""  # a one-button keyboard that shares the location when pressed
     attachment: Attachment | None = None
     to_chat: int | None = None
 

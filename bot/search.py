@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot import actions, render
+from bot import actions, fmt, render
 from bot.i18n import Messages
 from bot.products import Products
 from bot.render import local, short
-from bot.replies import MAX_TEXT, Button, Reply, fit, fit_plain
+from bot.replies import MAX_TEXT, Button, Reply, fit, fit_plain, plain
+from catalog.cards import ProductCard
 from catalog.search import SearchResult
 from catalog.service import CatalogService
 from catalog.state import StateStore
 from catalog.usage import UsageLog
+from catalog.verdict import verdict
 
 PAGE = 5
 MAX_RESULTS = 50
@@ -31,6 +33,7 @@ class InlineCard:
     title: str
     description: str
     text: str
+    link: str = ""  # opens the card in the bot ("" when the bot's username is not known)
 
     def __post_init__(self) -> None:  # Telegram refuses the whole answer when one is too long
         object.__setattr__(self, "title", fit_plain(self.title, MAX_TITLE))
@@ -69,7 +72,7 @@ class Search:
         if result.confident:
             card = self.catalog.card(hits[0].product_id)
             if card:
-                return [self.products.card(t, card)]
+                return [self.products.card(user_id, t, card)]
         session = _Session(query, [h.product_id for h in hits], result.total)
         self._remember(user_id, session)
         return [self._page(t, session, 0, edit=False)]
@@ -80,9 +83,25 @@ class Search:
         ids = self.catalog.category_ids(kind.code, MAX_RESULTS) if kind else []
         if not kind or not ids:
             return Reply(t("search.no_match", query=query))
+        # the greener choices first: valid label, strongest, near the shopper and open now
+        greener = [a.card.id for a in self.products.nearby.alternatives(user_id, kind.code, limit=PAGE)]
+        ids = greener + [i for i in ids if i not in greener]
         session = _Session(query, ids, len(ids), kind=local(kind, "name", t.locale))
         self._remember(user_id, session)
         return self._page(t, session, 0, edit=False)
+
+    def examples(self, t: Messages) -> Reply:
+        """The 🔎 menu button: how to search, and three example queries to tap."""
+        rows = tuple(
+            (Button(text, actions.TryExample(n).pack()),) for n, text in enumerate(_examples(t))
+        )
+        return Reply(t("search.prompt"), buttons=rows)
+
+    def example(self, user_id: int, t: Messages, n: int) -> list[Reply]:
+        queries = _examples(t)
+        if n >= len(queries):
+            return [Reply(t("errors.button_expired"))]
+        return self.answer(user_id, t, queries[n])
 
     def more(self, user_id: int, t: Messages, offset: int) -> list[Reply]:
         kept = self.state.get("results", user_id)
@@ -103,8 +122,9 @@ class Search:
             InlineCard(
                 str(c.id),
                 render.product_name(c.product, t.locale),
-                ", ".join(dict.fromkeys(local(x.label, "name", t.locale) for x in c.certs)),
-                render.card_text(t, c),
+                plain(render.verdict_line(t, verdict(c))),
+                render.card_text(t, c, link=self.products.links.product(c)),
+                self.products.links.product(c),
             )
             for c in cards
         ]
@@ -118,7 +138,7 @@ class Search:
         rows = [
             (
                 Button(
-                    short(f"{offset + i + 1}. {render.product_name(c.product, t.locale)}"),
+                    short(f"{offset + i + 1}. {mark(c)} {render.product_name(c.product, t.locale)}"),
                     actions.ShowProduct(c.id).pack(),
                 ),
             )
@@ -131,8 +151,18 @@ class Search:
         elif offset == 0 and session.total > MAX_RESULTS:
             text = t("search.list_header_many", count=MAX_RESULTS, query=session.query)
         elif offset == 0:
-            count = session.total or len(session.product_ids)
-            text = t("search.list_header", count=count, query=session.query)
+            count = fmt.number(session.total or len(session.product_ids), t.locale)
+            text = t("search.list_header", count=count, query=session.query) + "\n" + t("search.list_legend")
         else:
             text = t("search.list_page", start=offset + 1, end=offset + len(cards), query=session.query)
         return Reply(text, buttons=tuple(rows), edit=edit)
+
+
+def _examples(t: Messages) -> list[str]:
+    """The example queries of the shopper's language (each finds products: a test checks)."""
+    return [q.strip() for q in t("search.examples").split("|") if q.strip()][:3]
+
+
+def mark(card: ProductCard) -> str:
+    """✅ for a product with a valid label, ⚠️ otherwise (the list's legend says so)."""
+    return "✅" if card.any_valid else "⚠️"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
@@ -12,9 +13,11 @@ from bot.admin import AdminDesk
 from bot.config import Settings
 from bot.core import Core
 from bot.guard import FloodGuard
+from bot.links import DeepLinks
 from catalog import migrate
 from catalog.apply import apply_catalog
 from catalog.db import make_engine, session
+from catalog.history import ShopperLists
 from catalog.models import Product, Retailer
 from catalog.reference import categories, check_data_files, data_dir, known_label_codes
 from catalog.reports import ReportBook
@@ -90,6 +93,10 @@ def build_core(
         scanner=scanner,
         max_image_bytes=settings.max_photo_bytes,
         state=state,
+        lists=ShopperLists(engine),
+        links=DeepLinks(settings.bot_username.removeprefix("@")),
+        location_ttl=timedelta(minutes=settings.location_minutes),
+        usage_retention=timedelta(days=settings.usage_retention_days),
     )
 
 

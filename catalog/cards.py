@@ -85,59 +85,8 @@ class ProductCard:
         return any(c.validity is Validity.UNKNOWN for c in self.certs)
 
 
-class Verdict(StrEnum):
-    """The answer to "is this product certified, by what, still valid?", strongest first."""
-
-    VALID = "valid"
-    EXPIRING = "expiring"
-    DECLARED = "declared"  # a label with no end date (e.g. declared on the pack): not confirmed
-    NOT_YET = "not_yet"
-    EXPIRED = "expired"
-    NONE = "none"  # no label in the catalog
-
-
-_ORDER = {
-    Validity.VALID: Verdict.VALID,
-    Validity.EXPIRING: Verdict.EXPIRING,
-    Validity.UNKNOWN: Verdict.DECLARED,
-    Validity.NOT_YET: Verdict.NOT_YET,
-    Validity.EXPIRED: Verdict.EXPIRED,
-}
-_RANK = list(Verdict)
-
-
-@dataclass(frozen=True, slots=True)
-class VerdictView:
-    """The verdict of a card, the label it is about and how many other labels hold too."""
-
-    verdict: Verdict
-    cert: CertView | None = None
-    others: int = 0  # further labels with the same verdict
-
-
-def cert_strength(cert: CertView) -> int:
-    return cert.label.strength
-
-
-def verdict(card: ProductCard) -> VerdictView:
-    """The one-line answer for a card, shared by the chat card and the scanning page.
-
-    The best verdict over the product's labels wins (valid before expiring before declared
-    before not yet before expired); among labels with that verdict the department's label
-    strength decides, then the latest end date.
-    """
-    if not card.certs:
-        return VerdictView(Verdict.NONE)
-    best = min((_ORDER[c.validity] for c in card.certs), key=_RANK.index)
-    same = [c for c in card.certs if _ORDER[c.validity] is best]
-    same.sort(key=lambda c: (cert_strength(c), c.valid_until or date.min), reverse=True)
-    distinct = {c.label.code for c in same}
-    return VerdictView(best, same[0], len(distinct) - 1)
-
-
 def strength(card: ProductCard) -> int:
-    """The strongest currently valid label of a product (0 when none holds)."""
-    return max((cert_strength(c) for c in card.certs if _ORDER[c.validity] in _HOLDS), default=0)
-
-
-_HOLDS = (Verdict.VALID, Verdict.EXPIRING)  # an unknown end date confirms nothing
+    """The department's strength of the strongest label that holds today (0 when none does)."""
+    return max(
+        (c.label.strength for c in card.certs if c.validity in (Validity.VALID, Validity.EXPIRING)), default=0
+    )

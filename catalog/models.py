@@ -160,6 +160,7 @@ class Subscription(SQLModel, table=True):
     user_id: int = Field(primary_key=True, sa_type=BigInteger)
     chat_id: int = Field(sa_type=BigInteger)
     hour: int = Field(ge=0, le=23)
+    minute: int = Field(default=0, ge=0, le=59)
     locale: str = Field(default="vi", max_length=8)
     next_tip: int = 0
     last_sent: date | None = None

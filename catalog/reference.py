@@ -116,3 +116,4 @@ def sync_labels(engine: Engine, path: Path | None = None) -> int:
             bump_version(db)
         db.commit()
     return changed
+

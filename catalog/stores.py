@@ -161,6 +161,9 @@ class StoreDirectory:
             hits.sort(key=lambda h: (h.distance_m or 0.0, h.retailer.id or 0))
         return found
 
+    def by_code(self, code: str) -> Retailer | None:
+        return next((r for r in self._stores if r.code == code), None)
+
     def by_area(self) -> list[tuple[str, list[Retailer]]]:
         """All stores grouped by district (the area names people use), districts A–Z."""
         groups: dict[str, list[Retailer]] = {}

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import or_, select
+from sqlmodel import and_, or_, select
 
 from catalog.db import session
 from catalog.models import Subscription
@@ -16,10 +16,10 @@ class Subscriptions:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def subscribe(self, user_id: int, chat_id: int, hour: int, locale: str) -> None:
+    def subscribe(self, user_id: int, chat_id: int, hour: int, locale: str, minute: int = 0) -> None:
         with session(self.engine) as db:
             sub = db.get(Subscription, user_id) or Subscription(user_id=user_id, chat_id=chat_id, hour=hour)
-            sub.chat_id, sub.hour, sub.locale = chat_id, hour, locale
+            sub.chat_id, sub.hour, sub.minute, sub.locale = chat_id, hour, minute, locale
             db.add(sub)
             db.commit()
 
@@ -32,11 +32,11 @@ class Subscriptions:
             db.commit()
             return True
 
-    def due(self, today: date, hour: int) -> list[Subscription]:
-        """Subscriptions whose hour has come today and that have not had today's tip."""
+    def due(self, today: date, hour: int, minute: int = 59) -> list[Subscription]:
+        """Subscriptions whose time has come today and that have not had today's tip."""
         with session(self.engine) as db:
             stmt = select(Subscription).where(
-                Subscription.hour <= hour,
+                or_(Subscription.hour < hour, and_(Subscription.hour == hour, Subscription.minute <= minute)),
                 or_(Subscription.last_sent.is_(None), Subscription.last_sent < today),  # type: ignore[union-attr]
             )
             return list(db.exec(stmt))

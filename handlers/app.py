@@ -25,7 +25,10 @@ from handlers.send import send
 from handlers.webapp_menu import publish_menu_button
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "help", "labels", "stores", "tips", "subscribe", "unsubscribe", "lang")
+COMMANDS = (
+    "start", "help", "labels", "stores", "tips", "history", "saved",
+    "subscribe", "unsubscribe", "lang", "privacy", "forget",
+)
 WEBHOOK_PATH = "telegram"
 
 
@@ -78,11 +81,14 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     data = app.bot_data
     if data.services is None:
         data.services = await asyncio.to_thread(build_services, data.settings)
+    links = data.services.core.links
+    links.username = links.username or app.bot.username or ""  # for t.me/<bot>?start=... links
     await publish_commands(app.bot, data.settings.admin_ids if data.settings else frozenset())
     await publish_menu_button(app.bot, data.settings.webapp_url if data.settings else None)
     if app.job_queue is not None:
         app.job_queue.run_repeating(send_due_tips, interval=60, first=10, name="daily-tips")
         app.job_queue.run_repeating(flush_usage, interval=5, first=5, name="usage-flush")
+        app.job_queue.run_repeating(privacy_upkeep, interval=3600, first=30, name="privacy-upkeep")
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
@@ -131,7 +137,7 @@ async def send_due_tips(context: BotContext) -> None:
     minute = f"daily-tips:{now:%Y-%m-%dT%H:%M}"
     if not await asyncio.to_thread(core.state.first, "job", minute, 3600):
         return
-    due = await asyncio.to_thread(core.subscriptions.due, now.date(), now.hour)
+    due = await asyncio.to_thread(core.subscriptions.due, now.date(), now.hour, now.minute)
     for sub in due:
         claimed = await asyncio.to_thread(core.subscriptions.claim, sub.user_id, now.date(), len(core.tips))
         if claimed is None:
@@ -152,6 +158,12 @@ def unreachable(exc: TelegramError) -> bool:
     """Telegram's answers for a chat that will not take messages until the user writes again."""
     text = str(exc).lower()
     return isinstance(exc, Forbidden) or (isinstance(exc, BadRequest) and "chat not found" in text)
+
+
+async def privacy_upkeep(context: BotContext) -> None:
+    """Hourly: usage records older than the retention lose their user ids."""
+    services = context.bot_data.ready
+    await asyncio.to_thread(services.core.shopper_pages.upkeep)
 
 
 async def flush_usage(context: BotContext) -> None:

@@ -8,7 +8,13 @@ import logging
 import time
 import traceback
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
 from telegram.constants import ChatAction, ParseMode
 from telegram.ext import (
     Application,
@@ -153,16 +159,23 @@ async def on_inline(update: Update, context: BotContext) -> None:
     core = context.bot_data.ready.core
     user = query.from_user
     cards = await asyncio.to_thread(core.inline, user.id, query.query, user.language_code)
+    t = Messages(await asyncio.to_thread(core.locale_for, user.id, user.language_code))
     results = [
         InlineQueryResultArticle(
             id=card.id,
             title=card.title,
             description=card.description[:200] or None,
             input_message_content=InputTextMessageContent(card.text, parse_mode=ParseMode.HTML),
+            reply_markup=(
+                InlineKeyboardMarkup([[InlineKeyboardButton(t("card.open_in_bot"), url=card.link)]])
+                if card.link
+                else None
+            ),
         )
         for card in cards[:INLINE_RESULTS]
     ]
-    await query.answer(results, cache_time=300, is_personal=False)
+    # Cards are written in the asker's language, so Telegram must not share its cache.
+    await query.answer(results, cache_time=300, is_personal=True)
     metrics.ANSWERS.labels("inline").inc()
 
 

@@ -10,6 +10,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    KeyboardButton,
     LinkPreviewOptions,
     Message,
     ReplyKeyboardMarkup,
@@ -18,7 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ExtBot
 
-from bot.replies import Reply, fit
+from bot.replies import Button, Reply, fit
 from handlers.webapp_menu import keyboard_button
 
 MAX_CAPTION = 1024
@@ -44,10 +45,22 @@ async def retrying(make: Callable[[], Awaitable[T]]) -> T:
     return await make()
 
 
+def _inline_button(button: Button) -> InlineKeyboardButton:
+    if button.url:
+        return InlineKeyboardButton(button.text, url=button.url)
+    return InlineKeyboardButton(button.text, callback_data=button.data)
+
+
 def markup(reply: Reply, scan_url: str | None = None) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
     if reply.buttons:
         return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in reply.buttons]
+            [[_inline_button(b) for b in row] for row in reply.buttons]
+        )
+    if reply.ask_location:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(reply.ask_location, request_location=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
         )
     if reply.keyboard:
         return ReplyKeyboardMarkup(
@@ -81,7 +94,7 @@ async def _send_one(
     keyboard: Any = markup(reply, scan_url)
     if reply.attachment is not None:
         await _send_attachment(bot, chat_id, reply, keyboard)
-    elif reply.edit and edit_target is not None and not reply.keyboard:
+    elif reply.edit and edit_target is not None and not (reply.keyboard or reply.ask_location):
         try:
             if edit_target.text is None:  # a photo or a file: Telegram edits only its caption
                 await retrying(

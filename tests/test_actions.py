@@ -28,6 +28,12 @@ LONGEST: list[Action] = [
     actions.DismissReport(999_999_999),
     actions.ConfirmImport("x" * 32),
     actions.CancelImport("-" * 32),
+    actions.CardDetails(999_999_999),
+    actions.ToggleSaved(999_999_999),
+    actions.Similar(999_999_999),
+    actions.TryExample(999_999_999),
+    actions.ConfirmForget(),
+    actions.CancelForget(),
 ]
 
 

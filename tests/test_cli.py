@@ -75,9 +75,9 @@ def test_console_reads_piped_lines(env: str) -> None:
     result = runner.invoke(app, ["console"], input="sua tuoi huu co\n1\n/lang en\ngao st25 hat ngoc\n")
     assert result.exit_code == 0
     out = result.stdout
-    assert "> sua tuoi huu co" in out and "[1] 1. Sữa" in out
-    assert "Nhãn và chứng nhận" in out
-    assert "Labels and certificates" in out
+    assert "> sua tuoi huu co" in out and "[1] 1. ✅ Sữa" in out
+    assert "còn hạn đến" in out and "· MAU-" in out
+    assert "valid until" in out
 
 
 def test_scan_command(env: str, tmp_path: Path) -> None:

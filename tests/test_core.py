@@ -39,15 +39,15 @@ def test_query_without_diacritics_lists_matches_then_opens_a_card(core: Core) ->
     [card] = press(core, first.data)
     text = plain(card.text)
     assert "Sữa" in text and "hữu cơ" in text.lower()
-    assert f"{VI('card.cert_no')} MAU-" in text
-    assert plain(VI("card.sample")) in text
+    assert "· MAU-" in text.split("\n")[0]
+    assert "dữ liệu mẫu" in text.lower()
     assert any(isinstance(parse(b.data), actions.ShowLabel) for b in card.all_buttons())
     assert any(isinstance(parse(b.data), actions.WhereToBuy) for b in card.all_buttons())
 
 
 def test_clear_match_goes_straight_to_the_card(core: Core) -> None:
     [text] = ask(core, "nuoc giat bo hon bo hon xanh")
-    assert text.startswith("Nước giặt bồ hòn Bồ Hòn Xanh")
+    assert text.startswith("✅ ") and text.split("\n")[1].startswith("Nước giặt bồ hòn Bồ Hòn Xanh")
 
 
 def test_more_results_pages_through_the_list(core: Core) -> None:
@@ -75,8 +75,8 @@ def test_typed_barcode_found_and_in_english(core: Core, engine: Engine) -> None:
     digits = product.gtin
     spaced = f"{digits[:3]} {digits[3:7]} {digits[7:]}"
     [text] = [plain(r.text) for r in core.handle(Incoming(USER, text=spaced, language_code="en"))]
-    assert text.startswith(product.name_en)
-    assert plain(Messages("en")("card.sample")) in text
+    assert text.split("\n")[1].startswith(product.name_en)
+    assert "Sample data" in text
 
 
 def test_mistyped_barcode_says_a_digit_may_be_wrong(core: Core) -> None:
@@ -257,7 +257,7 @@ def test_flooding_user_is_told_once_then_ignored(engine: Engine, catalog: Catalo
 def test_inline_results_are_product_cards(core: Core) -> None:
     cards = core.inline(USER, "sua huu co", "vi")
     assert 1 <= len(cards) <= 50
-    assert cards[0].title and VI("card.labels") in cards[0].text
+    assert cards[0].title and "· MAU-" in cards[0].text
 
 
 def test_unknown_command_and_start(core: Core) -> None:

@@ -78,7 +78,7 @@ async def test_search_list_then_pick_then_page(bot) -> None:  # type: ignore[no-
     await feed(app, tg.callback(rows[0][0]["callback_data"]))
     assert len(state.sent("answerCallbackQuery")) == 1
     card = state.sent("sendMessage")[-1]
-    assert "<b>Nhãn và chứng nhận</b>" in card["text"] and "MAU-" in card["text"]
+    assert card["text"].startswith("✅") and "· MAU-" in card["text"].split("\n")[0]
     await feed(app, tg.callback(more))
     [edit] = state.sent("editMessageText")
     assert edit["message_id"] == 77 and edit["reply_markup"]["inline_keyboard"][0][0]["text"].startswith("6.")

@@ -16,7 +16,7 @@ def _reply(core: Core, text: str):  # type: ignore[no-untyped-def]
 def test_list_header_counts_the_real_matches(core: Core) -> None:
     reply = _reply(core, "nuoc mam")
     text = plain(reply.text)
-    assert "tìm thấy 15 sản phẩm" in text  # the catalog's fish sauces and dipping sauces, not a cap
+    assert "tìm được 15 sản phẩm" in text  # the catalog's fish sauces and dipping sauces, not a cap
     assert len(reply.all_buttons()) == 6  # five products and "more"
 
 
