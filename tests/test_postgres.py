@@ -14,6 +14,7 @@ from catalog.apply import apply_catalog
 from catalog.db import make_engine
 from catalog.export import export_csv
 from catalog.reference import categories, read_label_rows
+from catalog.safecsv import BOM
 from catalog.service import CatalogService, prepare_database
 from catalog.validate import parse_catalog
 from tests import pgtools as pg
@@ -35,7 +36,7 @@ def test_catalog_search_and_core_on_postgres(pg_url: str) -> None:
         first = apply_catalog(engine, parse_catalog(sample, labels, categories()))
         assert first.products_added >= 300
         assert not apply_catalog(engine, parse_catalog(sample, labels, categories())).changed_anything
-        assert export_csv(engine) == sample.decode("utf-8")
+        assert export_csv(engine) == BOM + sample.decode("utf-8")
         catalog = CatalogService(engine, today=lambda: TODAY)
         core = make_core(engine, catalog)
         [card] = core.handle(Incoming(7, text="gao st25 hat ngoc"))
