@@ -4,7 +4,7 @@ Every button the bot sends carries one of the actions below. ``pack()`` gives th
 string ("p:12", "lg", ...), never over Telegram's 64 bytes; ``parse()`` turns the data of a
 pressed button back into an action, or ``None`` for anything malformed, forged or left
 over from an older version of the bot. Adding a button means adding a class here (and
-to ``ACTIONS``) and a handler in the core's dispatch table; nothing else knows the format.
+to ``ACTIONS``) and one line in ``bot.routes.BUTTONS``; nothing else knows the format.
 
 Argument patterns use ASCII classes only (``[0-9]``, never ``\\d``, which also matches
 fullwidth and other Unicode digits).

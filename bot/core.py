@@ -9,18 +9,15 @@ which transport is used. The core routes: each feature answers in its own module
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
-from bot import actions, guide, menu
+from bot import actions, menu, routes
 from bot.admin import ADMIN_COMMANDS, AdminDesk
 from bot.guard import FloodGuard
 from bot.i18n import LOCALES, Messages, pick_locale
 from bot.incoming import Incoming
 from bot.links import DeepLinks
-from bot.links import parse as deep_link
 from bot.nearby import LOCATION_TTL, Nearby
 from bot.places import Places
 from bot.products import Products, label_code, too_big
@@ -46,8 +43,6 @@ from catalog.usage import UsageLog
 __all__ = ["ADMIN_COMMANDS", "Core", "Incoming", "InlineCard"]
 
 log = logging.getLogger(__name__)
-
-ButtonHandler = Callable[[Incoming, Messages, Any], list[Reply]]
 
 
 class Core:
@@ -98,7 +93,6 @@ class Core:
         self.tip_replies = Tips(tips, usage, subscriptions, shoppers)
         self.shopper_pages = ShopperPages(shoppers.engine, catalog, lists, location_ttl, usage_retention)
         self.shopper_reports = ShopperReports(reports, catalog, state)
-        self._buttons = self._button_handlers()
 
     # -- entry points -----------------------------------------------------------------------
     def locale_for(self, user_id: int, language_code: str | None) -> str:
@@ -156,7 +150,7 @@ class Core:
             return self.shopper_reports.wrong_label(msg.user_id, msg.chat, t, product_id, text)
         action = menu.menu_actions().get(text)
         if action:
-            return self._menu_action(msg, t, action)
+            return routes.MENU[action](self, msg, t)
         code = labelcodes.recognise(text)
         if code:
             return [label_code(t, code)]
@@ -171,103 +165,25 @@ class Core:
         name = name.split("@")[0].lower()
         if name in ADMIN_COMMANDS and self.admin.is_admin(msg.user_id):
             return self.admin.command(msg.user_id, t, name, arg)
-        commands: dict[str, Callable[[], list[Reply]]] = {
-            "start": lambda: self._start(msg, t, arg.strip()),
-            "help": lambda: [Reply(t("help.text"), keyboard=menu.keyboard(t))],
-            "history": lambda: [self.shopper_pages.history(msg.user_id, t)],
-            "saved": lambda: [self.shopper_pages.saved(msg.user_id, t)],
-            "privacy": lambda: [self.shopper_pages.privacy(t)],
-            "forget": lambda: [self.shopper_pages.ask_forget(t)],
-            "lang": lambda: self._language(msg, t, arg.strip().lower()),
-            "language": lambda: self._language(msg, t, arg.strip().lower()),
-            "labels": lambda: [guide.groups(t, self.catalog.labels())],
-            "stores": lambda: [self.places.start(msg.user_id, t)],
-            "tips": lambda: [self.tip_replies.resume(msg.user_id, t)],
-            "cancel": lambda: [self.shopper_reports.cancel(msg.user_id, t)],
-            "subscribe": lambda: [self.tip_replies.subscribe(msg.user_id, msg.chat, t, arg.strip())],
-            "unsubscribe": lambda: [self.tip_replies.unsubscribe(msg.user_id, t)],
-            "search": lambda: (
-                self.search.answer(msg.user_id, t, arg) if arg.strip() else [Reply(t("search.prompt"))]
-            ),
-        }
-        return commands[name]() if name in commands else [Reply(t("errors.unknown_command"))]
-
-    def _menu_action(self, msg: Incoming, t: Messages, action: str) -> list[Reply]:
-        return {
-            "search": lambda: [self.search.examples(t)],
-            "scan": lambda: [Reply(t("search.scan_prompt"))],
-            "labels": lambda: [guide.groups(t, self.catalog.labels())],
-            "stores": lambda: [self.places.start(msg.user_id, t)],
-            "tips": lambda: [self.tip_replies.resume(msg.user_id, t)],
-            "language": lambda: self._language(msg, t, ""),
-        }[action]()
-
-    def _start(self, msg: Incoming, t: Messages, payload: str) -> list[Reply]:
-        """/start, or a deep link: p_<gtin> a product, l_<label> a label, s_<store> a store."""
-        welcome = [Reply(t("start.welcome"), keyboard=menu.keyboard(t))]
-        link = deep_link(payload) if payload else None
-        if link is None:
-            return welcome
-        kind, value = link
-        if kind == "l":
-            return [guide.entry(t, self.catalog.label(value))]
-        if kind == "s":
-            return [self.places.store(t, value)]
-        if value.startswith("i") and value[1:].isdecimal():
-            return [self.products.by_id(msg.user_id, t, int(value[1:]))]
-        if value.isdecimal():
-            return self.products.by_gtin(msg.user_id, t, value, kind="link")
-        return welcome
+        command = routes.COMMANDS.get(name)
+        return command(self, msg, t, arg) if command else [Reply(t("errors.unknown_command"))]
 
     def forget(self, msg: Incoming, t: Messages) -> list[Reply]:
         """Everything about the shopper deleted: their rows, their conversation state included."""
         return [self.shopper_pages.forget(msg.user_id, t)]
 
-    def _language(self, msg: Incoming, t: Messages, choice: str) -> list[Reply]:
-        return self._set_locale(msg, choice) if choice in LOCALES else [menu.language_prompt(t)]
+    def language(self, msg: Incoming, t: Messages, choice: str) -> list[Reply]:
+        return self.set_locale(msg, choice) if choice in LOCALES else [menu.language_prompt(t)]
 
-    def _set_locale(self, msg: Incoming, locale: str) -> list[Reply]:
+    def set_locale(self, msg: Incoming, locale: str) -> list[Reply]:
         self.shoppers.set_locale(msg.user_id, locale)
         t = Messages(locale)
         return [Reply(t("lang.set"), keyboard=menu.keyboard(t))]
 
     # -- buttons ----------------------------------------------------------------------------
-    def _button_handlers(self) -> dict[type[actions.Action], ButtonHandler]:
-        """The dispatch table: what each kind of button does."""
-        reports = self.shopper_reports
-        return {
-            actions.ShowProduct: lambda msg, t, a: [self.products.by_id(msg.user_id, t, a.product_id)],
-            actions.CardDetails: lambda msg, t, a: [self.products.details(t, a.product_id)],
-            actions.ToggleSaved: lambda msg, t, a: self.products.toggle_saved(msg.user_id, t, a.product_id),
-            actions.Similar: lambda msg, t, a: [self.products.similar(msg.user_id, t, a.product_id)],
-            actions.TryExample: lambda msg, t, a: self.search.example(msg.user_id, t, a.n),
-            actions.ConfirmForget: lambda msg, t, a: self.forget(msg, t),
-            actions.CancelForget: lambda msg, t, a: [Reply(t("forget.kept"), edit=True)],
-            actions.MoreResults: lambda msg, t, a: self.search.more(msg.user_id, t, a.offset),
-            actions.WhereToBuy: lambda msg, t, a: [self.places.where(msg.user_id, t, a.product_id)],
-            actions.ScannedCode: lambda msg, t, a: self.products.by_gtin(msg.user_id, t, a.gtin, "photo"),
-            actions.ShowLabel: lambda msg, t, a: [guide.entry(t, self.catalog.label(a.code))],
-            actions.ShowGroup: lambda msg, t, a: [guide.group(t, self.catalog.labels(), a.group)],
-            actions.LabelGroups: lambda msg, t, a: [guide.groups(t, self.catalog.labels(), edit=True)],
-            actions.NotFooled: lambda msg, t, a: [guide.fooled(t)],
-            actions.NextTip: lambda msg, t, a: [self.tip_replies.tip(msg.user_id, t, a.n, edit=True)],
-            actions.SetLanguage: lambda msg, t, a: self._set_locale(msg, a.locale),
-            actions.ReportMissing: lambda msg, t, a: reports.missing(msg.user_id, msg.chat, t, a.gtin),
-            actions.ReportLabel: lambda msg, t, a: reports.ask_reason(msg.user_id, t, a.product_id),
-            actions.NotifyMe: lambda msg, t, a: reports.notify_me(msg.user_id, t, a.report_id),
-            actions.ResolveReport: lambda msg, t, a: self.admin.close_report(
-                msg.user_id, t, a.report_id, True
-            ),
-            actions.DismissReport: lambda msg, t, a: self.admin.close_report(
-                msg.user_id, t, a.report_id, False
-            ),
-            actions.ConfirmImport: lambda msg, t, a: self.admin.confirm(msg.user_id, t, a.token, apply=True),
-            actions.CancelImport: lambda msg, t, a: self.admin.confirm(msg.user_id, t, a.token, apply=False),
-        }
-
     def _callback(self, msg: Incoming, t: Messages) -> list[Reply]:
         action = actions.parse(msg.callback or "")
         if action is None or (action.ADMIN and not self.admin.is_admin(msg.user_id)):
             log.info("ignored malformed callback data from user %s", msg.user_id)
             return [Reply(t("errors.button_expired"))]
-        return self._buttons[type(action)](msg, t, action)
+        return routes.BUTTONS[type(action)](self, msg, t, action)
