@@ -32,6 +32,8 @@ LABEL_CODE = Arg(r"[A-Z0-9_]{2,32}", 32)
 GROUP = Arg(r"[a-z-]{2,20}", 20)
 LOCALE = Arg(r"vi|en", 2)
 TOKEN = Arg(r"[A-Za-z0-9_-]{8,32}", 32)  # secrets.token_urlsafe
+REPORT_KINDS = ("all", "missing", "label")
+REPORT_PAGE = Arg(r"(?:all|missing|label)\.[0-9]{1,9}", 17)  # kind.before-id
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +247,29 @@ class DismissReport(Action):
 
 
 @dataclass(frozen=True, slots=True)
+class ReportsPage(Action):
+    """A page of open reports, newest first: ``kind.before`` (all, missing or label; ids
+    below ``before``, or the newest when it is 0)."""
+
+    TAG: ClassVar[str] = "arp"
+    ARG: ClassVar[Arg | None] = REPORT_PAGE
+    ADMIN: ClassVar[bool] = True
+    page: str
+
+    @classmethod
+    def of(cls, kind: str, before: int = 0) -> ReportsPage:
+        return cls(f"{kind}.{before}")
+
+    @property
+    def kind(self) -> str:
+        return self.page.partition(".")[0]
+
+    @property
+    def before(self) -> int:
+        return int(self.page.partition(".")[2])
+
+
+@dataclass(frozen=True, slots=True)
 class ConfirmImport(Action):
     """Apply a checked catalog upload."""
 
@@ -286,6 +311,7 @@ ACTIONS: tuple[type[Action], ...] = (
     NotifyMe,
     ResolveReport,
     DismissReport,
+    ReportsPage,
     ConfirmImport,
     CancelImport,
 )

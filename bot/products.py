@@ -122,8 +122,13 @@ class Products:
         return Reply(text, buttons=tuple(rows), edit=edit)
 
     def by_id(self, user_id: int, t: Messages, product_id: int, edit: bool = False) -> Reply:
+        """A card opened from a list, a link or /history (counted as opened; a redraw is not)."""
         card = self.catalog.card(product_id)
-        return self.card(user_id, t, card, edit=edit) if card else Reply(t("errors.button_expired"))
+        if card is None:
+            return Reply(t("errors.button_expired"))
+        if not edit:
+            self.usage.record(user_id, "open", True, t.locale, product_id=card.id)
+        return self.card(user_id, t, card, edit=edit)
 
     def details(self, t: Messages, product_id: int) -> Reply:
         card = self.catalog.card(product_id)

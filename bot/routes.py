@@ -103,6 +103,7 @@ BUTTONS: dict[type[actions.Action], ButtonHandler] = {
     actions.DismissReport: lambda core, msg, t, a: core.admin.close_report(
         msg.user_id, t, a.report_id, False
     ),
+    actions.ReportsPage: lambda core, msg, t, a: core.admin.reports_page(msg.user_id, t, a),
     actions.ConfirmImport: lambda core, msg, t, a: core.admin.confirm(msg.user_id, t, a.token, apply=True),
     actions.CancelImport: lambda core, msg, t, a: core.admin.confirm(msg.user_id, t, a.token, apply=False),
 }

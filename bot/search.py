@@ -68,11 +68,11 @@ class Search:
         if not hits:
             self.usage.record(user_id, "name", False, t.locale)
             return [self._not_found(user_id, t, query, result)]
-        self.usage.record(user_id, "name", True, t.locale, product_id=hits[0].product_id)
-        if result.confident:
-            card = self.catalog.card(hits[0].product_id)
-            if card:
-                return [self.products.card(user_id, t, card)]
+        card = self.catalog.card(hits[0].product_id) if result.confident else None
+        # a product is counted as looked up when its card is shown, not for topping a list
+        self.usage.record(user_id, "name", True, t.locale, product_id=card.id if card else None)
+        if card:
+            return [self.products.card(user_id, t, card)]
         session = _Session(query, [h.product_id for h in hits], result.total)
         self._remember(user_id, session)
         return [self._page(t, session, 0, edit=False)]
@@ -117,7 +117,7 @@ class Search:
             return []
         hits = self.catalog.search(query, limit=MAX_RESULTS)
         cards = self.catalog.cards([h.product_id for h in hits])
-        self.usage.record(user_id, "inline", bool(cards), t.locale, product_id=cards[0].id if cards else None)
+        self.usage.record(user_id, "inline", bool(cards), t.locale)  # a list: which is sent is not known
         return [
             InlineCard(
                 str(c.id),

@@ -77,16 +77,17 @@ def build_core(
     reports = ReportBook(engine)
     shoppers = ShopperStore(engine)
     state = StateStore(engine)
+    usage = UsageLog(engine, catalog.today)
     return Core(
         catalog=catalog,
         shoppers=shoppers,
-        usage=UsageLog(engine, catalog.today),
+        usage=usage,
         stores=stores or StoreDirectory(engine),
         tips=TipBook(),
         reports=reports,
         subscriptions=Subscriptions(engine),
         admin=AdminDesk(
-            engine, catalog, reports, shoppers, settings.admin_ids, state, settings.max_upload_bytes
+            engine, catalog, reports, shoppers, settings.admin_ids, state, settings.max_upload_bytes, usage
         ),
         guard=guard or FloodGuard(capacity=20, per_second=2),
         photo_guard=photo_guard or FloodGuard(capacity=4, per_second=0.2),

@@ -110,10 +110,32 @@ class ReportBook:
             return report
 
     def open_reports(self, limit: int = 10) -> list[Report]:
+        """The oldest open reports, in the order they came."""
         with session(self.engine) as db:
             return list(
                 db.exec(select(Report).where(Report.status == "open").order_by(Report.id).limit(limit))
             )
+
+    def open_page(self, kind: str | None, before: int, limit: int) -> tuple[list[Report], bool]:
+        """Open reports newest first (of one ``kind``, or all), with ids below ``before`` when it
+        is not 0, and whether older ones follow. Paging by id, not by offset, so reports
+        arriving while an officer pages do not shift or repeat entries."""
+        query = select(Report).where(Report.status == "open")
+        if kind:
+            query = query.where(Report.kind == kind)
+        if before:
+            query = query.where(Report.id < before)  # type: ignore[operator]
+        with session(self.engine) as db:
+            found = list(db.exec(query.order_by(Report.id.desc()).limit(limit + 1)))  # type: ignore[union-attr]
+        return found[:limit], len(found) > limit
+
+    def open_counts(self) -> dict[str, int]:
+        """How many reports of each kind are open."""
+        with session(self.engine) as db:
+            rows = db.exec(
+                select(Report.kind, func.count()).where(Report.status == "open").group_by(Report.kind)
+            ).all()
+        return {kind: int(n) for kind, n in rows}
 
 
 def log_admin(engine: Engine, user_id: int, action: str, detail: str = "") -> None:

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
@@ -15,8 +16,14 @@ from catalog import safecsv
 from catalog.db import session
 from catalog.models import Certification, Lookup, Product, Report, UsageDay
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 TOP = 10
 DEFAULT_DAYS = 30
+# Usage rows that are not lookups: a daily tip sent, a product card opened from a list, a
+# link or /history (counted for "most looked-up products", not as a search).
+NOT_LOOKUPS = ("tip", "open")
 
 
 @dataclass
@@ -85,8 +92,8 @@ def compute(engine: Engine, start: date, end: date) -> Stats:
         first_seen = dict(
             db.exec(select(Lookup.user_id, func.min(Lookup.day)).group_by(Lookup.user_id)).all()
         )
-        lookups = [r for r in rows if r[2] != "tip"]
-        stats.tips_sent = len(rows) - len(lookups)
+        lookups = [r for r in rows if r[2] not in NOT_LOOKUPS]
+        stats.tips_sent = sum(1 for r in rows if r[2] == "tip")
         stats.lookups = len(lookups)
         stats.found = sum(1 for r in lookups if r[3])
         users = {r[1] for r in rows if r[1] is not None}
@@ -103,7 +110,9 @@ def compute(engine: Engine, start: date, end: date) -> Stats:
             days[r[0]][0] += 1
             days[r[0]][1] += int(r[3])
         stats.per_day = [(d, v[0], v[1]) for d, v in sorted(days.items())]
-        products = Counter(r[4] for r in lookups if r[3] and r[4] is not None)
+        # a product counts when its card was shown (a lookup answered with the card, or a card
+        # opened from a list), never for being the top hit of a list the shopper only saw
+        products = Counter(r[4] for r in rows if r[2] != "tip" and r[3] and r[4] is not None)
         names = (
             dict(db.exec(select(Product.id, Product.name_vi).where(Product.id.in_(list(products)))).all())
             if products
@@ -156,19 +165,33 @@ def to_csv(stats: Stats) -> str:
 
 def chart_png(stats: Stats, title: str, lookups_label: str, rate_label: str) -> bytes:
     """Lookups per day (bars) and hit rate (line) over every day of the period, as a PNG."""
+    from matplotlib import pyplot as plt
+
+    fig = chart_figure(stats, title, lookups_label, rate_label)
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def chart_figure(stats: Stats, title: str, lookups_label: str, rate_label: str) -> Figure:
+    """The chart: whole lookups on the left axis (no half-lookups on a quiet month), the hit
+    rate in percent on the right, as the text says it."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import dates as mdates
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
     counts = {d: (n, f) for d, n, f in stats.per_day}
     days = [stats.start + timedelta(days=i) for i in range((stats.end - stats.start).days + 1)]
     totals = [counts.get(d, (0, 0))[0] for d in days]
-    rates = [counts[d][1] / counts[d][0] if counts.get(d, (0, 0))[0] else None for d in days]
+    rates = [100 * counts[d][1] / counts[d][0] if counts.get(d, (0, 0))[0] else None for d in days]
     fig, ax = plt.subplots(figsize=(9, 4), dpi=100)
     ax.bar(days, totals, color="#6aa84f", width=0.8)
     ax.set_ylabel(lookups_label)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ax.set_title(title)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=12))
@@ -180,11 +203,10 @@ def chart_png(stats: Stats, title: str, lookups_label: str, rate_label: str) -> 
         marker="o",
         linewidth=1.5,
     )
-    rate.set_ylim(0, 1.05)
+    rate.set_ylim(0, 105)
+    rate.yaxis.set_major_locator(MultipleLocator(25))
+    rate.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
     rate.set_ylabel(rate_label)
     fig.autofmt_xdate()
     fig.tight_layout()
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    plt.close(fig)
-    return out.getvalue()
+    return fig

@@ -26,6 +26,7 @@ LONGEST: list[Action] = [
     actions.NotifyMe(999_999_999),
     actions.ResolveReport(999_999_999),
     actions.DismissReport(999_999_999),
+    actions.ReportsPage.of("missing", 999_999_999),
     actions.ConfirmImport("x" * 32),
     actions.CancelImport("-" * 32),
     actions.CardDetails(999_999_999),

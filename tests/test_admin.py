@@ -137,7 +137,7 @@ def test_missing_product_report_with_photo_and_notification(core: Core, engine: 
     [attached] = say(core, SHOPPER, image=b"not scanned", photo_ref="tg-file-77")
     assert attached.text == VI("report.photo_added", id=report_id)
     listing = say(core, ADMIN, text="/reports")
-    assert len(listing) == 1 and "8935049500933" in listing[0].text
+    assert len(listing) == 2 and "8935049500933" in listing[0].text  # the report, then the filters
     assert listing[0].attachment and listing[0].attachment.ref == "tg-file-77"
     replies = say(core, ADMIN, callback=listing[0].buttons[0][0].data)
     assert replies[0].text == VI("admin.resolved", id=report_id)

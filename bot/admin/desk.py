@@ -24,6 +24,7 @@ from catalog.rows import DataValidationError
 from catalog.service import CatalogService
 from catalog.shoppers import ShopperStore
 from catalog.state import StateStore
+from catalog.usage import UsageLog
 from catalog.validate import parse_catalog
 
 ADMIN_COMMANDS = ("admin", "export", "reports", "stats")
@@ -40,8 +41,10 @@ class AdminDesk:
         admin_ids: frozenset[int],
         state: StateStore,
         max_upload_bytes: int,
+        usage: UsageLog | None = None,
     ) -> None:
         self.engine = engine
+        self.usage = usage  # flushed before figures are read, so they include the last seconds
         self.catalog = catalog
         self.admin_ids = admin_ids
         self.triage = ReportTriage(engine, reports, catalog, shoppers)
@@ -72,14 +75,30 @@ class AdminDesk:
         return Reply(caption, attachment=Attachment("document", filename, data))
 
     def _stats(self, user_id: int, t: Messages, args: list[str]) -> list[Reply]:
+        """``/stats [from] [to]``: text and chart; ``/stats csv [from] [to]``: a CSV file."""
+        as_csv = bool(args) and args[0].lower() == "csv"
+        args = args[1:] if as_csv else args
+        if len(args) > 2:
+            return [Reply(t("admin.stats_bad_dates"))]
         try:
-            start, end = stats.period(self.catalog.today(), *args[:2])
+            start, end = stats.period(self.catalog.today(), *args)
         except stats.PeriodTooLong:
             return [Reply(t("admin.stats_too_long", days=stats.MAX_DAYS))]
         except ValueError:
             return [Reply(t("admin.stats_bad_dates"))]
-        audit(self.engine, user_id, "stats", f"{start}..{end}")
-        return figures.stats_replies(t, stats.compute(self.engine, start, end), self.catalog.labels())
+        if self.usage is not None:
+            self.usage.flush()
+        audit(self.engine, user_id, "stats csv" if as_csv else "stats", f"{start}..{end}")
+        result = stats.compute(self.engine, start, end)
+        if as_csv:
+            data = stats.to_csv(result).encode("utf-8")
+            name = f"ecolabel-stats-{start.isoformat()}-{end.isoformat()}.csv"
+            caption = t("admin.stats_csv_caption", start=start.isoformat(), end=end.isoformat())
+            return [Reply(caption, attachment=Attachment("document", name, data))]
+        return figures.stats_replies(t, result, self.catalog.labels())
+
+    def reports_page(self, user_id: int, t: Messages, page: actions.ReportsPage) -> list[Reply]:
+        return self.triage.listing(user_id, t, page.kind, page.before)
 
     def close_report(self, user_id: int, t: Messages, report_id: int, resolve: bool) -> list[Reply]:
         return self.triage.close(user_id, t, report_id, resolve)

@@ -14,6 +14,18 @@ from catalog.rows import COLUMNS
 from catalog.service import CatalogService, hanoi_time
 from catalog.shoppers import ShopperStore
 
+PAGE_SIZE = 5  # one message per report: a page an officer can read on a phone
+FILTER_KEYS = {
+    "all": "admin.reports_filter_all",
+    "missing": "admin.reports_filter_missing",
+    "label": "admin.reports_filter_label",
+}
+SHOWN_KEYS = {
+    "all": "admin.reports_shown_all",
+    "missing": "admin.reports_shown_missing",
+    "label": "admin.reports_shown_label",
+}
+
 
 class ReportTriage:
     def __init__(
@@ -24,12 +36,29 @@ class ReportTriage:
         self.catalog = catalog
         self.shoppers = shoppers
 
-    def listing(self, admin_id: int, t: Messages) -> list[Reply]:
-        audit(self.engine, admin_id, "list reports")
-        open_reports = self.reports.open_reports()
-        if not open_reports:
+    def listing(self, admin_id: int, t: Messages, kind: str = "all", before: int = 0) -> list[Reply]:
+        """A page of open reports, newest first, then a line saying how many are open of each
+        kind with buttons to filter by kind and to see older ones."""
+        audit(self.engine, admin_id, "list reports", f"{kind} before {before}" if before else kind)
+        counts = self.reports.open_counts()
+        if not counts:
             return [Reply(t("admin.no_reports"))]
-        return [self._entry(t, r) for r in open_reports]
+        page, more = self.reports.open_page(None if kind == "all" else kind, before, PAGE_SIZE)
+        replies = [self._entry(t, r) for r in page]
+        count = {"all": sum(counts.values()), **counts}
+        filters = tuple(
+            Button(t(key, count=count.get(k, 0)), actions.ReportsPage.of(k).pack())
+            for k, key in FILTER_KEYS.items()
+        )
+        rows: tuple[tuple[Button, ...], ...] = (filters,)
+        if more and page and page[-1].id is not None:
+            older = Button(t("admin.reports_older"), actions.ReportsPage.of(kind, page[-1].id).pack())
+            rows = ((older,), filters)
+        if page:
+            text = t(SHOWN_KEYS[kind], shown=len(page), total=count.get(kind, 0))
+        else:
+            text = t("admin.reports_none")
+        return [*replies, Reply(text, buttons=rows)]
 
     def _entry(self, t: Messages, r: Report) -> Reply:
         assert r.id is not None
