@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     location_minutes: int = Field(default=120, ge=1)
     # After how many days usage records lose the user id (day counts are kept).
     usage_retention_days: int = Field(default=180, ge=1)
+    # A worker renews its claim on the updates it holds; after this many seconds without a
+    # renewal (the worker died) another worker answers them.
+    update_lease_seconds: float = Field(default=30.0, ge=2)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -2,13 +2,16 @@
 
 The webhook records each update (idempotent on ``update_id``: Telegram's retries are
 recorded once) and only then answers 200. A worker claims an update with a lease before
-handling it and marks it answered when the answer is out; updates whose lease ran out
-(their worker died) are claimed again by any worker and answered then. Answered rows are
+handling it, renews the lease while the update is in its hands (waiting for a free slot or
+for Telegram's send limit can take longer than the lease), and marks it answered when the
+answer is out; updates whose lease ran out (their worker died) are claimed again by any worker
+and answered then. Answered rows are
 kept for ``KEEP_ANSWERED`` so that a resent update is not answered again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
@@ -18,7 +21,7 @@ from sqlalchemy.engine import Engine
 from catalog.models import PendingUpdate
 
 TABLE = PendingUpdate.__table__  # type: ignore[attr-defined]
-LEASE = timedelta(seconds=60)  # a handler that has not finished by then is taken as dead
+LEASE = timedelta(seconds=30)  # a worker that has not renewed its claim by then is taken as dead
 KEEP_ANSWERED = timedelta(days=1)
 
 
@@ -27,8 +30,9 @@ def _now() -> datetime:
 
 
 class Inbox:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, lease: timedelta = LEASE) -> None:
         self.engine = engine
+        self.lease = lease
 
     def record(self, update_id: int, payload: str) -> bool:
         """Store the update; False when it was already recorded (a retry from Telegram)."""
@@ -46,6 +50,18 @@ class Inbox:
         with self.engine.begin() as conn:
             conn.execute(update(TABLE).where(TABLE.c.update_id == update_id).values(answered_at=_now()))
 
+    def renew(self, update_ids: Iterable[int]) -> None:
+        """Extend the lease of updates this worker still holds, so no other worker takes them."""
+        ids = list(update_ids)
+        if not ids:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(TABLE)
+                .where(TABLE.c.update_id.in_(ids), TABLE.c.answered_at.is_(None))
+                .values(claimed_at=_now())
+            )
+
     def purge(self) -> int:
         """Forget answered updates older than ``KEEP_ANSWERED``; returns how many."""
         with self.engine.begin() as conn:
@@ -54,7 +70,7 @@ class Inbox:
 
     def claim_stale(self, limit: int = 100) -> list[tuple[int, str]]:
         """Updates whose handler died (lease over): claimed for this worker, oldest first."""
-        cutoff = _now() - LEASE
+        cutoff = _now() - self.lease
         with self.engine.begin() as conn:
             ids = conn.execute(
                 select(TABLE.c.update_id)

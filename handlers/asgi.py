@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -75,7 +76,8 @@ def create_app(
             if bot.post_init:
                 await bot.post_init(bot)
             await bot.start()
-            durable = DurableUpdates(bot, Inbox(built.engine), built.core.usage.flush)
+            lease = timedelta(seconds=settings.update_lease_seconds)
+            durable = DurableUpdates(bot, Inbox(built.engine, lease), built.core.usage.flush)
             durable.start()
         app.state.telegram = bot
         app.state.durable = durable

@@ -1,5 +1,9 @@
-"""Handling webhook updates so that none is lost: recorded first, deleted when answered,
-replayed by any worker when the one handling it died (see catalog.inbox)."""
+"""Handling webhook updates so that none is lost: recorded first, marked when answered,
+replayed by any worker when the one handling it died (see catalog.inbox).
+
+While an update is in this worker's hands (queued for a slot, or waiting on the send limit)
+its lease is renewed, so a long queue on campaign day is never mistaken for a dead worker and
+answered a second time by another one."""
 
 from __future__ import annotations
 
@@ -16,7 +20,6 @@ from catalog.inbox import Inbox
 
 log = logging.getLogger(__name__)
 CONCURRENCY = 16
-REPLAY_EVERY = 15.0  # seconds between looks for updates whose worker died
 
 
 class DurableUpdates:
@@ -26,7 +29,10 @@ class DurableUpdates:
         self.flush = flush  # usage counts are written before an update counts as answered
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._held: set[int] = set()  # update ids in this worker's hands, their leases renewed
         self._replayer: asyncio.Task[None] | None = None
+        # renew and look for orphans four times per lease: a claim is renewed well before it runs out
+        self.every = inbox.lease.total_seconds() / 4
 
     async def accept(self, update_id: int, body: bytes) -> None:
         """Record the update (durably) and start handling it; returns once it is recorded."""
@@ -35,26 +41,34 @@ class DurableUpdates:
             self._start(update_id, update)
 
     def _start(self, update_id: int, update: Update) -> None:
+        if update_id in self._held:
+            return
+        self._held.add(update_id)
         task = asyncio.create_task(self._run(update_id, update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _run(self, update_id: int, update: Update) -> None:
-        async with self._slots:
-            try:
-                await self.app.process_update(update)
-            except asyncio.CancelledError:
-                raise  # shutting down mid-answer: the update stays recorded and is replayed
-            except Exception:
-                log.exception("update %s failed; not retried", update_id)
-            await asyncio.to_thread(self._finish, update_id)
+        try:
+            async with self._slots:
+                try:
+                    await self.app.process_update(update)
+                except asyncio.CancelledError:
+                    raise  # shutting down mid-answer: the update stays recorded and is replayed
+                except Exception:
+                    log.exception("update %s failed; not retried", update_id)
+                await asyncio.to_thread(self._finish, update_id)
+        finally:
+            self._held.discard(update_id)
 
     def _finish(self, update_id: int) -> None:
         self.flush()
         self.inbox.done(update_id)
 
     async def replay_once(self) -> int:
-        """Claim and handle updates left by a worker that died; returns how many."""
+        """Renew the leases this worker holds, then claim and handle updates left by a worker
+        that died; returns how many."""
+        await asyncio.to_thread(self.inbox.renew, set(self._held))
         await asyncio.to_thread(self.inbox.purge)
         stale = await asyncio.to_thread(self.inbox.claim_stale)
         for update_id, payload in stale:
@@ -68,7 +82,7 @@ class DurableUpdates:
                 await self.replay_once()
             except Exception:
                 log.exception("could not look for unanswered updates")
-            await asyncio.sleep(REPLAY_EVERY)
+            await asyncio.sleep(self.every)
 
     def start(self) -> None:
         self._replayer = asyncio.create_task(self._replay_forever())
