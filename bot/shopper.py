@@ -21,7 +21,7 @@ FORGOTTEN = {
     "viewed": "forget.history",
     "favourite": "forget.saved",
     "subscription": "forget.subscription",
-    "lookup": "forget.lookups",
+    "usageevent": "forget.lookups",
     "report": "forget.reports",
 }
 

@@ -127,8 +127,9 @@ class Favourite(SQLModel, table=True):
     at: datetime = Field(default_factory=_utcnow)
 
 
-class Lookup(SQLModel, table=True):
-    """One lookup, counted for the department's report. No message text is kept.
+class UsageEvent(SQLModel, table=True):
+    """One use of the bot, counted for the department's report: a lookup (by name, barcode,
+    photo, inline, deep link or the scanning page) or a tip sent. No message text is kept.
 
     ``gtin`` is kept only for barcodes that were not found: the department's to-do list.
     ``user_id`` is set to None once the row is older than the retention (see catalog.privacy);
@@ -138,10 +139,9 @@ class Lookup(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     day: date = Field(index=True)
     user_id: int | None = Field(default=None, index=True, sa_type=BigInteger)
-    kind: str = Field(max_length=12)  # name, barcode, photo, inline
+    kind: str = Field(max_length=12)  # name, barcode, photo, inline, link, live, tip
     found: bool
     product_id: int | None = None
-    label_code: str | None = Field(default=None, max_length=32)
     gtin: str | None = Field(default=None, max_length=14, index=True)
     locale: str = Field(default="vi", max_length=8)
 

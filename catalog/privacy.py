@@ -16,12 +16,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, select
 
 from catalog.db import session
-from catalog.models import AdminAction, Lookup, Report, UsageDay
+from catalog.models import AdminAction, Report, UsageDay, UsageEvent
 
 ANONYMOUS = 0  # user/chat id left on a report whose reporter asked to be forgotten
 # Rows kept for the department, with what identifies the person cleared.
 ANONYMISE: dict[str, dict[str, object]] = {
-    Lookup.__tablename__: {"user_id": None},  # type: ignore[dict-item]
+    UsageEvent.__tablename__: {"user_id": None},  # type: ignore[dict-item]
     Report.__tablename__: {"user_id": ANONYMOUS, "chat_id": ANONYMOUS, "notify": False, "photo_ref": None},  # type: ignore[dict-item]
 }
 KEPT = {AdminAction.__tablename__}  # officers' audit trail, not shopper data
@@ -55,15 +55,17 @@ def anonymise_usage(engine: Engine, before: date) -> int:
     """
     with session(engine) as db:
         rows = db.exec(
-            select(Lookup.day, Lookup.user_id).where(Lookup.day < before, Lookup.user_id.is_not(None))  # type: ignore[union-attr]
+            select(UsageEvent.day, UsageEvent.user_id).where(
+                UsageEvent.day < before, UsageEvent.user_id.is_not(None)
+            )  # type: ignore[union-attr]
         ).all()
         if not rows:
             return 0
         first_seen = dict(
             db.exec(
-                select(Lookup.user_id, func.min(Lookup.day))
-                .where(Lookup.user_id.is_not(None))  # type: ignore[union-attr]
-                .group_by(Lookup.user_id)
+                select(UsageEvent.user_id, func.min(UsageEvent.day))
+                .where(UsageEvent.user_id.is_not(None))  # type: ignore[union-attr]
+                .group_by(UsageEvent.user_id)
             ).all()
         )
         per_day: dict[date, set[int]] = {}
@@ -78,7 +80,9 @@ def anonymise_usage(engine: Engine, before: date) -> int:
         changed = (
             db.connection()
             .execute(
-                update(Lookup).where(Lookup.day < before, Lookup.user_id.is_not(None)).values(user_id=None)  # type: ignore[union-attr,arg-type]
+                update(UsageEvent)
+                .where(UsageEvent.day < before, UsageEvent.user_id.is_not(None))
+                .values(user_id=None)  # type: ignore[union-attr,arg-type]
             )
             .rowcount
         )

@@ -14,7 +14,7 @@ from sqlmodel import func, select
 
 from catalog import safecsv
 from catalog.db import session
-from catalog.models import Certification, Lookup, Product, Report, UsageDay
+from catalog.models import Certification, Product, Report, UsageDay, UsageEvent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -82,15 +82,20 @@ def _day(text: str) -> date:
 def compute(engine: Engine, start: date, end: date) -> Stats:
     """Figures for the days from ``start`` to ``end`` inclusive."""
     stats = Stats(start, end)
-    in_range = (Lookup.day >= start, Lookup.day <= end)
+    in_range = (UsageEvent.day >= start, UsageEvent.day <= end)
     with session(engine) as db:
         rows = db.exec(
             select(
-                Lookup.day, Lookup.user_id, Lookup.kind, Lookup.found, Lookup.product_id, Lookup.gtin
+                UsageEvent.day,
+                UsageEvent.user_id,
+                UsageEvent.kind,
+                UsageEvent.found,
+                UsageEvent.product_id,
+                UsageEvent.gtin,
             ).where(*in_range)
         ).all()
         first_seen = dict(
-            db.exec(select(Lookup.user_id, func.min(Lookup.day)).group_by(Lookup.user_id)).all()
+            db.exec(select(UsageEvent.user_id, func.min(UsageEvent.day)).group_by(UsageEvent.user_id)).all()
         )
         lookups = [r for r in rows if r[2] not in NOT_LOOKUPS]
         stats.tips_sent = sum(1 for r in rows if r[2] == "tip")

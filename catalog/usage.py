@@ -1,4 +1,4 @@
-"""Counting lookups for the six-monthly report, without keeping what people typed.
+"""Counting lookups and tips sent for the six-monthly report, without keeping what people typed.
 
 Rows are buffered and written in one transaction per batch (at most every second or
 every 200 rows), so counting does not put a database commit on every message. A batch
@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from catalog.db import session
-from catalog.models import Lookup
+from catalog.models import UsageEvent
 
 FLUSH_ROWS = 200
 FLUSH_SECONDS = 1.0
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 class UsageLog:
-    """Appends one row per lookup (buffered; ``flush`` writes what is pending)."""
+    """Appends one ``UsageEvent`` row per lookup or tip (buffered; ``flush`` writes what is pending)."""
 
     def __init__(self, engine: Engine, today: Callable[[], date]) -> None:
         self.engine = engine
@@ -44,7 +44,6 @@ class UsageLog:
         found: bool,
         locale: str,
         product_id: int | None = None,
-        label_code: str | None = None,
         gtin: str | None = None,
     ) -> None:
         row: dict[str, object] = {
@@ -53,7 +52,6 @@ class UsageLog:
             "kind": kind,
             "found": found,
             "product_id": product_id,
-            "label_code": label_code,
             "gtin": None if found else gtin,
             "locale": locale,
         }
@@ -76,7 +74,7 @@ class UsageLog:
             return True
         try:
             with session(self.engine) as db:
-                db.execute(insert(Lookup), rows)
+                db.execute(insert(UsageEvent), rows)
                 db.commit()
         except SQLAlchemyError as exc:
             with self._lock:

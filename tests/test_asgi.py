@@ -166,7 +166,7 @@ async def test_updates_are_recorded_answered_once_and_replayed_after_a_crash(
 
     from catalog.db import session
     from catalog.inbox import Inbox
-    from catalog.models import Lookup, PendingUpdate
+    from catalog.models import PendingUpdate, UsageEvent
 
     inbox = Inbox(services.engine)
     orphan = tg.text("gao st25 hat ngoc", user_id=777)  # recorded by a worker killed mid-answer
@@ -191,5 +191,5 @@ async def test_updates_are_recorded_answered_once_and_replayed_after_a_crash(
         assert len(server.state.sent("sendMessage")) == 2  # each answered once
     assert inbox.unanswered() == 0
     with session(services.engine) as db:
-        counted = db.exec(select(func.count()).select_from(Lookup).where(Lookup.user_id == 777)).one()
+        counted = db.exec(select(func.count()).select_from(UsageEvent).where(UsageEvent.user_id == 777)).one()
     assert counted == 1  # the usage count is written before the update counts as answered

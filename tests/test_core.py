@@ -14,7 +14,7 @@ from bot.i18n import Messages
 from bot.replies import plain
 from bot.search import MAX_QUERY
 from catalog.db import session
-from catalog.models import Certification, Lookup, Product, Report, Shopper, Subscription
+from catalog.models import Certification, Product, Report, Shopper, Subscription, UsageEvent
 from catalog.service import CatalogService
 from tests.conftest import TODAY, make_core
 
@@ -93,7 +93,7 @@ def test_unknown_barcode_explains_the_prefix_and_is_recorded(core: Core, engine:
     assert "hàng cân ký" in weighed
     core.usage.flush()
     with session(engine) as db:
-        misses = db.exec(select(Lookup).where(Lookup.found == False)).all()  # noqa: E712
+        misses = db.exec(select(UsageEvent).where(UsageEvent.found == False)).all()  # noqa: E712
     assert {m.gtin for m in misses} >= {"8935049500933", "9780306406157"}
     assert all(m.kind == "barcode" for m in misses)
 
@@ -107,7 +107,7 @@ def test_lookups_are_counted_without_the_text(core: Core, engine: Engine) -> Non
     ask(core, "gao st25")
     core.usage.flush()
     with session(engine) as db:
-        rows = db.exec(select(Lookup)).all()
+        rows = db.exec(select(UsageEvent)).all()
     assert rows and rows[-1].kind == "name" and rows[-1].found and rows[-1].gtin is None
 
 

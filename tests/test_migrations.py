@@ -125,12 +125,50 @@ def test_upgrade_from_the_baseline_keeps_the_data(url: str) -> None:
         assert conn.execute(text("SELECT name_vi FROM product WHERE id = 1")).scalar() == "Nước rửa chén"
         assert conn.execute(text("SELECT certificate_no FROM certification")).scalar() == "C-1"
         assert conn.execute(text("SELECT locale FROM shopper WHERE user_id = 42")).scalar() == "en"
-        assert conn.execute(text("SELECT count(*) FROM lookup")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM usageevent")).scalar() == 1
         assert conn.execute(text("SELECT next_tip FROM subscription")).scalar() == 3
     with engine.begin() as conn:  # Telegram ids past 32 bits fit after the upgrade
         _insert(conn, "shopper", user_id=7_000_000_001, locale="vi")
-        _insert(conn, "lookup", day=date(2026, 11, 21), user_id=7_000_000_001, kind="name", found=False)
+        _insert(conn, "usageevent", day=date(2026, 11, 21), user_id=7_000_000_001, kind="name", found=False)
     assert migrate.upgrade(engine) == (migrate.head(), migrate.head())  # twice is harmless
+    engine.dispose()
+
+
+def test_usage_rows_survive_the_rename_to_usage_event_and_back(url: str) -> None:
+    """0006: lookups and tips keep every value they had; the unused label_code is gone."""
+    to_revision(url, "0005")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        _insert(conn, "product", id=1, key="9520000000017", name_vi="Nước rửa chén", category="cleaning")
+        _insert(
+            conn,
+            "lookup",
+            day=date(2026, 11, 20),
+            user_id=7_000_000_001,
+            kind="name",
+            found=True,
+            product_id=1,
+            locale="en",
+        )
+        _insert(conn, "lookup", day=date(2026, 11, 21), user_id=42, kind="tip", found=True)
+        _insert(conn, "lookup", day=date(2026, 11, 21), kind="barcode", found=False, gtin="9520000000024")
+    columns = "day, user_id, kind, found, product_id, gtin, locale"
+    with engine.connect() as conn:
+        before = conn.execute(text(f"SELECT {columns} FROM lookup ORDER BY id")).all()
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        assert "usageevent" in tables and "lookup" not in tables
+        assert "label_code" not in {c["name"] for c in inspect(conn).get_columns("usageevent")}
+        assert conn.execute(text(f"SELECT {columns} FROM usageevent ORDER BY id")).all() == before
+    with engine.begin() as conn:  # new rows get the next id
+        _insert(conn, "usageevent", day=date(2026, 11, 22), kind="inline", found=False)
+        assert conn.execute(text("SELECT max(id) FROM usageevent")).scalar() == 4
+    with engine.connect() as conn:
+        command.downgrade(migrate._config(conn), "0005")
+        conn.commit()
+    with engine.connect() as conn:
+        assert conn.execute(text(f"SELECT {columns} FROM lookup ORDER BY id")).all()[:3] == before
     engine.dispose()
 
 

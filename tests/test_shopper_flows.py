@@ -22,7 +22,7 @@ from bot.replies import Reply, plain
 from bot.services import build_core
 from catalog.db import session
 from catalog.hours import HANOI
-from catalog.models import Product, Retailer, Subscription
+from catalog.models import Product, Retailer, Subscription, UsageEvent
 from catalog.scanner import Scanner
 from catalog.service import CatalogService
 from tests.conftest import TODAY
@@ -155,12 +155,17 @@ def test_forget_after_confirm_leaves_no_row_about_the_shopper(core: Core, engine
     assert "2 hours" in privacy.text and "180 days" in privacy.text
     [ask] = send(core, "/forget")
     assert {x.data for x in ask.all_buttons()} == {"fy", "fn"}
-    assert "Kept" in press(core, "fn")[0].text and _mentions(engine, USER)  # nothing deleted yet
+    en = Messages("en")
+    assert press(core, "fn")[0].text == en("forget.kept") and _mentions(engine, USER)  # nothing deleted yet
+    with session(engine) as db:
+        lookups = len(db.exec(select(UsageEvent).where(UsageEvent.user_id == USER)).all())
     [done] = press(core, "fy")
     core.usage.flush()
-    assert "Deleted" in done.text and "saved product" in done.text
+    said = done.text.splitlines()
+    assert said[0] == en("forget.done") and en("forget.saved", count="1") in said
+    assert lookups and en("forget.lookups", count=str(lookups)) in said  # named, not "other data"
     assert _mentions(engine, USER) == []
-    assert "Xin chào" in send(core, "/start")[0].text  # the stored language went too
+    assert send(core, "/start")[0].text == Messages("vi")("start.welcome")  # the stored language went too
 
 
 def _mentions(engine: Engine, value: int) -> list[tuple[str, str]]:

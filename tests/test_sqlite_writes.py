@@ -17,7 +17,7 @@ from sqlmodel import func, select
 from bot.core import Core, Incoming
 from bot.guard import FloodGuard
 from catalog.db import session
-from catalog.models import Lookup, Subscription
+from catalog.models import Subscription, UsageEvent
 from catalog.service import CatalogService
 from catalog.usage import UsageLog
 from tests import pgtools as pg
@@ -115,7 +115,7 @@ def test_usage_rows_that_fail_to_write_are_kept_for_the_next_try(
 ) -> None:
     usage = UsageLog(engine, lambda: TODAY)
     with session(engine) as db:
-        before = db.exec(select(func.count()).select_from(Lookup)).one()
+        before = db.exec(select(func.count()).select_from(UsageEvent)).one()
     for i in range(5):
         usage.record(i, "name", True, "vi")
     import catalog.usage as module
@@ -131,5 +131,5 @@ def test_usage_rows_that_fail_to_write_are_kept_for_the_next_try(
     monkeypatch.setattr(module, "session", real)
     usage.flush()
     with session(engine) as db:
-        after = db.exec(select(func.count()).select_from(Lookup)).one()
+        after = db.exec(select(func.count()).select_from(UsageEvent)).one()
     assert after - before == 6

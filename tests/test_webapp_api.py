@@ -13,7 +13,7 @@ from bot import render
 from bot.i18n import Messages
 from bot.replies import plain
 from catalog.db import session
-from catalog.models import Lookup, Product, Report
+from catalog.models import Product, Report, UsageEvent
 from catalog.verdict import Status, verdict
 from tests.webapp_fixtures import OTHER_BOT_TOKEN, init_data, make_api, metres
 
@@ -117,7 +117,7 @@ def test_lookups_are_counted_as_live(client: TestClient, api, engine) -> None:  
     client.get("/lookup", params={"code": UNKNOWN})
     api[1].flush()
     with session(engine) as db:
-        rows = list(db.exec(select(Lookup).where(Lookup.kind == "live").order_by(Lookup.id)))  # type: ignore[arg-type]
+        rows = list(db.exec(select(UsageEvent).where(UsageEvent.kind == "live").order_by(UsageEvent.id)))  # type: ignore[arg-type]
     assert [(r.user_id, r.found, r.gtin) for r in rows] == [(99, True, None), (0, False, UNKNOWN)]
 
 

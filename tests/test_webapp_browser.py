@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from catalog.db import session
-from catalog.models import Lookup
+from catalog.models import UsageEvent
 from catalog.shoppers import ShopperStore
 from tests.fake_camera import barcode_clip, empty_clip
 from tests.imaging import linear, on_canvas
@@ -204,7 +204,7 @@ def test_inside_telegram_the_signed_user_language_and_theme_are_used(
         assert background == "rgb(16, 32, 48)"
     services.core.usage.flush()
     with session(services.engine) as db:
-        rows = list(db.exec(select(Lookup).where(Lookup.kind == "live")))
+        rows = list(db.exec(select(UsageEvent).where(UsageEvent.kind == "live")))
     assert any(r.user_id == 4242 and r.found for r in rows)
 
 
