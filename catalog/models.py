@@ -139,7 +139,7 @@ class UsageEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     day: date = Field(index=True)
     user_id: int | None = Field(default=None, index=True, sa_type=BigInteger)
-    kind: str = Field(max_length=12)  # name, barcode, photo, inline, link, live, tip
+    kind: str = Field(max_length=12)  # name, barcode, photo, inline, link, live, open, tip
     found: bool
     product_id: int | None = None
     gtin: str | None = Field(default=None, max_length=14, index=True)

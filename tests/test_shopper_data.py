@@ -15,7 +15,7 @@ from catalog.cards import strength
 from catalog.db import session
 from catalog.history import ShopperLists
 from catalog.hours import HANOI, state
-from catalog.models import Certification, Lookup, Product, Report, Shopper, Subscription
+from catalog.models import Certification, Product, Report, Shopper, Subscription, UsageEvent
 from catalog.privacy import anonymise_usage, forget
 from catalog.service import CatalogService
 from catalog.stats import compute
@@ -151,9 +151,9 @@ def test_forget_leaves_no_row_that_references_the_shopper(engine: Engine) -> Non
         now = datetime.now(UTC)
         db.add(Shopper(user_id=SHOPPER, locale="en", last_lat=21.0, last_lon=105.8, located_at=now))
         db.add(Subscription(user_id=SHOPPER, chat_id=SHOPPER, hour=7))
-        db.add(Lookup(day=TODAY, user_id=SHOPPER, kind="name", found=True, product_id=a))
+        db.add(UsageEvent(day=TODAY, user_id=SHOPPER, kind="name", found=True, product_id=a))
         db.add(Report(kind="missing", user_id=SHOPPER, chat_id=SHOPPER, gtin="9520000000017", photo_ref="x"))
-        db.add(Lookup(day=TODAY, user_id=SHOPPER + 1, kind="name", found=True))
+        db.add(UsageEvent(day=TODAY, user_id=SHOPPER + 1, kind="name", found=True))
         db.commit()
     assert len(_rows_mentioning(engine, SHOPPER)) >= 6
     touched = forget(engine, SHOPPER)
@@ -162,21 +162,22 @@ def test_forget_leaves_no_row_that_references_the_shopper(engine: Engine) -> Non
     with session(engine) as db:  # the department keeps the missing barcode and the count
         report = db.exec(select(Report).where(Report.gtin == "9520000000017")).one()
         assert report.user_id == 0 and report.photo_ref is None
-        assert db.exec(select(Lookup).where(Lookup.product_id == a, Lookup.user_id.is_(None))).first()
-        assert db.exec(select(Lookup).where(Lookup.user_id == SHOPPER + 1)).first()  # others untouched
+        event = select(UsageEvent)
+        assert db.exec(event.where(UsageEvent.product_id == a, UsageEvent.user_id.is_(None))).first()
+        assert db.exec(event.where(UsageEvent.user_id == SHOPPER + 1)).first()  # others untouched
 
 
 def test_usage_loses_user_ids_after_retention_and_keeps_day_counts(engine: Engine) -> None:
     old, recent = TODAY - timedelta(days=200), TODAY - timedelta(days=3)
     with session(engine) as db:
         for user, day in ((1, old), (2, old), (1, old), (1, recent), (3, recent)):
-            db.add(Lookup(day=day, user_id=user, kind="name", found=True))
+            db.add(UsageEvent(day=day, user_id=user, kind="name", found=True))
         db.commit()
     before = compute(engine, old, TODAY)
     assert anonymise_usage(engine, TODAY - timedelta(days=90)) == 3
     assert anonymise_usage(engine, TODAY - timedelta(days=90)) == 0  # nothing left to do
     with session(engine) as db:
-        assert all(u is None for u in db.exec(select(Lookup.user_id).where(Lookup.day == old)))
-        assert set(db.exec(select(Lookup.user_id).where(Lookup.day == recent))) == {1, 3}
+        assert all(u is None for u in db.exec(select(UsageEvent.user_id).where(UsageEvent.day == old)))
+        assert set(db.exec(select(UsageEvent.user_id).where(UsageEvent.day == recent))) == {1, 3}
     assert compute(engine, old, old).users == 2 and compute(engine, old, old).new_users == 2
     assert compute(engine, old, TODAY).lookups == before.lookups
