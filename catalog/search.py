@@ -37,6 +37,7 @@ FOUND = 0.7  # share of the query's content weight a product must match well to 
 STRONG = 0.75  # a word match at least this good counts towards FOUND
 _RERANKED = 20  # products re-ranked on their whole name, beyond the number asked for
 _MAX_QUERY_WORDS = 12
+_SEARCHED = 2  # a posting list this many times longer than the found products is searched, not spread
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,32 +119,43 @@ def _is_slip(typed: str, word: str) -> bool:
     return len(diff) == 1 and word[diff[0]] in _NEIGHBOURS.get(typed[diff[0]], ())
 
 
-def _spots(where: dict[str, list[int]], n: int, tokens: list[str]) -> list[list[int]]:
-    """Where each of the ``n`` query words stands in a name (positions of the tokens it may stand for)."""
-    spots: list[list[int]] = [[] for _ in range(n)]
-    for pos, token in enumerate(tokens):
-        for i in where.get(token, ()):
-            spots[i].append(pos)
-    return spots
+def _layout(masks: list[int], content: int, brand: int) -> tuple[bool | None, int]:
+    """Where the query words stand in a name: (whether some stand close together, phrase pairs).
 
-
-def _near(
-    spots: list[list[int]], content: list[int], sets: list[frozenset[str]], brand: frozenset[str]
-) -> bool | None:
-    """Whether some query words stand close together in a name (None: fewer than two are there).
-
-    False means the words are there but spread over a name about something else (``nuoc hoa``
-    in "nước tẩy trang hoa hồng"). Words of the brand are left out: a brand and one word of
-    the name is a usual query (``lumiviet panel``)."""
-    found = [spots[i] for i in content if spots[i] and not (sets[i] & brand)]
-    if len(found) < 2:
-        return None
-    return any(any(0 < abs(q - p) <= 2 for p in a for q in b) for a, b in itertools.pairwise(found))
-
-
-def _phrase(spots: list[list[int]]) -> int:
-    """How many neighbouring query words stand next to each other, in order, in a name."""
-    return sum(any(q - p == 1 for p in a for q in b) for a, b in itertools.pairwise(spots))
+    ``masks`` holds, for each word of the name, the bits of the query words it may stand for.
+    The first is None when fewer than two content words are there, and False when they are
+    there but spread over a name about something else (``nuoc hoa`` in "nước tẩy trang hoa
+    hồng"). Words of the brand (bits in ``brand``) are left out: a brand and one word of
+    the name is a usual query (``lumiviet panel``). The second counts neighbouring query
+    words that stand next to each other, in order, in the name.
+    """
+    present = joined = 0
+    previous = 0
+    for m in masks:
+        present |= m
+        joined |= previous & (m >> 1)
+        previous = m
+    phrase = joined.bit_count()
+    found = present & content & ~brand
+    if found.bit_count() < 2:
+        return None, phrase
+    if joined & found & (found >> 1):
+        return True, phrase  # two found words side by side
+    reach: dict[int, int] = {}  # query word -> the query words standing 1 or 2 places from it
+    last = len(masks) - 1
+    for p, m in enumerate(masks):
+        if m:
+            around = 0
+            for q in (p - 2, p - 1, p + 1, p + 2):
+                if 0 <= q <= last:
+                    around |= masks[q]
+            while m:
+                bit = m & -m
+                i = bit.bit_length() - 1
+                reach[i] = reach.get(i, 0) | around
+                m ^= bit
+    order = [i for i in range(found.bit_length()) if found >> i & 1]
+    return any(reach.get(a, 0) >> b & 1 for a, b in itertools.pairwise(order)), phrase
 
 
 class SearchIndex:
@@ -195,7 +207,13 @@ class SearchIndex:
         self._size = len(self._product_ids)
         self._vocab = vocab
         self._words = sorted(vocab)  # for prefix look-ups
-        self._word_list = list(vocab)  # index = token id, for fuzzy look-ups
+        self._word_list = list(vocab)  # index = token id
+        by_length: dict[int, tuple[list[str], list[int]]] = {}  # for fuzzy look-ups, by word length
+        for tid, word in enumerate(self._word_list):
+            words, tids = by_length.setdefault(len(word), ([], []))
+            words.append(word)
+            tids.append(tid)
+        self._by_length = by_length
         toks = np.frombuffer(tok_ids, dtype=np.int32)
         order = np.argsort(toks, kind="stable")
         self._post_docs = np.frombuffer(doc_ids, dtype=np.int32)[order]
@@ -240,9 +258,14 @@ class SearchIndex:
                 found.setdefault(self._vocab[candidate], sim)
         edits = _max_edits(word)
         if edits:
-            for candidate, dist, tid in process.extract(
-                word, self._word_list, scorer=OSA.distance, score_cutoff=edits, limit=40
-            ):
+            near: list[tuple[int, int, str]] = []
+            for length in range(len(word) - edits, len(word) + edits + 1):  # an edit changes the length by 1
+                words, tids = self._by_length.get(length, ((), ()))
+                for candidate, dist, k in process.extract(
+                    word, words, scorer=OSA.distance, score_cutoff=edits, limit=40
+                ):
+                    near.append((dist, tids[k], candidate))
+            for dist, tid, candidate in sorted(near)[:40]:
                 sim = self._typo_similarity(word, candidate, dist, exact is not None)
                 if sim:
                     found[tid] = max(found.get(tid, 0.0), sim)
@@ -287,22 +310,21 @@ class SearchIndex:
         words = self.reader.read(query, _MAX_QUERY_WORDS)
         if not words or not self._size:
             return SearchResult(words=tuple(words))
-        # Each thread keeps three zeroed catalog-size arrays and a query touches them only at
+        # Each thread keeps two zeroed catalog-size arrays and a query touches them only at
         # the postings of its words (and zeroes those again), so a query costs what its words
         # match, not the size of the catalog.
-        total, strong, best = self._buffers()
+        strong, best = self._buffers()
         used: list[np.ndarray] = []
         try:
-            return self._score(words, limit, min_score, total, strong, best, used)
+            return self._score(words, limit, min_score, strong, best, used)
         finally:
             for docs in used:
-                total[docs] = 0.0
                 strong[docs] = 0.0
 
-    def _buffers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _buffers(self) -> tuple[np.ndarray, np.ndarray]:
         buffers = getattr(self._local, "buffers", None)
         if buffers is None:
-            buffers = self._local.buffers = tuple(np.zeros(self._size, dtype=np.float32) for _ in range(3))
+            buffers = self._local.buffers = tuple(np.zeros(self._size, dtype=np.float32) for _ in range(2))
         return buffers
 
     def _score(
@@ -310,15 +332,21 @@ class SearchIndex:
         words: list[QueryWord],
         limit: int,
         min_score: float,
-        total: np.ndarray,
         strong: np.ndarray,
         best: np.ndarray,
         used: list[np.ndarray],
     ) -> SearchResult:
+        """Find the products that match the content words well, then weigh every match of those only.
+
+        Whether a product is found depends only on the good matches (exact words, slips), so
+        that is summed over the catalog first; the weak look-alikes (``co`` as the start of
+        ``cong``, in every producer's name) are then looked up for the found products alone.
+        """
         weight_sum = strong_sum = 0.0
         head: np.ndarray | None = None  # products the first content word matches: the kind of product
         head_repeats = False
         sets: list[frozenset[str]] = []
+        plan: list[tuple[float, tuple[tuple[int, float], ...]]] = []
         done: set[str] = set()
         for i, word in enumerate(words):
             matches = self._expand(word.text, i == len(words) - 1)
@@ -328,35 +356,19 @@ class SearchIndex:
             done.add(word.text)
             weight = self._weight(word, matches)
             weight_sum += weight
-            touched, good = [], []
-            # the word's largest posting list is added directly; the others only add where
-            # they beat what the product already has for this word (a word counts once)
-            ordered = sorted(matches, key=lambda m: int(self._offsets[m[0]] - self._offsets[m[0] + 1]))
-            for k, (tid, similarity) in enumerate(ordered):
-                lo, hi = self._offsets[tid], self._offsets[tid + 1]
-                docs = self._post_docs[lo:hi]  # each product appears once per vocabulary word
-                values = self._post_w[lo:hi] * similarity
-                if k == 0:
-                    total[docs] += values * weight
-                    if len(ordered) > 1:
-                        best[docs] = values
-                else:
-                    old = best[docs]
-                    higher = np.maximum(old, values)
-                    total[docs] += (higher - old) * weight
-                    best[docs] = higher
-                touched.append(docs)
-                if similarity >= STRONG:
-                    good.append(docs[self._post_w[lo:hi] >= 0.5])  # a producer's name is no match
-            used.extend(touched)
-            if len(touched) > 1:
-                for docs in touched:
-                    best[docs] = 0.0
+            plan.append((weight, matches))
             if word.is_quantity:
                 continue
             strong_sum += weight
+            good = []
+            for tid, similarity in matches:
+                if similarity >= STRONG:
+                    lo, hi = self._offsets[tid], self._offsets[tid + 1]
+                    # a producer's name is no match
+                    good.append(self._post_docs[lo:hi][self._post_w[lo:hi] >= 0.5])
             docs = np.concatenate(good) if len(good) > 1 else good[0] if good else np.zeros(0, dtype=np.int32)
-            strong[docs] += weight
+            strong[docs] += weight  # a product in two of the word's lists still counts once
+            used.append(docs)
             if head is None:
                 head = docs
                 head_repeats = len(good) > 1
@@ -365,16 +377,55 @@ class SearchIndex:
         matched = head[strong[head] >= FOUND * strong_sum - 1e-6]
         if head_repeats:
             matched = np.unique(matched)
+        total = self._totals(plan, matched, best)
         count = len(matched)
         keep = limit + _RERANKED
         if count > keep:
-            matched = matched[np.argpartition(-total[matched], keep - 1)[:keep]]
-        coverage = dict(zip(matched.tolist(), (total[matched] / weight_sum).tolist(), strict=True))
+            top = np.argpartition(-total, keep - 1)[:keep]
+            matched, total = matched[top], total[top]
+        coverage = dict(zip(matched.tolist(), (total / weight_sum).tolist(), strict=True))
         ranked = self._rerank(words, sets, coverage, min_score)
         count -= len(matched) - len(ranked)  # left out on a closer look
         hits = [Hit(int(self._product_ids[n]), score) for score, n in ranked[:limit]]
         confident = bool(ranked) and _clear(ranked, float(strong[ranked[0][1]]) / strong_sum)
         return SearchResult(hits, count, confident, tuple(words))
+
+    def _totals(
+        self, plan: list[tuple[float, tuple[tuple[int, float], ...]]], matched: np.ndarray, best: np.ndarray
+    ) -> np.ndarray:
+        """Each found product's weighted sum over the query words of its best match for each word.
+
+        A short posting list is spread into the zeroed buffer ``best``; a long one (a word in
+        most products) is searched for the found products instead, which costs their number
+        times a binary search rather than the length of the list.
+        """
+        m = len(matched)
+        total = np.zeros(m, dtype=np.float32)
+        for weight, matches in plan:
+            values: np.ndarray | None = None
+            spread: list[np.ndarray] = []
+            for tid, similarity in matches:
+                lo, hi = int(self._offsets[tid]), int(self._offsets[tid + 1])
+                size = hi - lo
+                if not size:
+                    continue
+                docs = self._post_docs[lo:hi]  # ascending: each product appears once per word
+                if size > _SEARCHED * m:
+                    at = np.searchsorted(docs, matched)
+                    np.minimum(at, size - 1, out=at)
+                    found = np.where(docs[at] == matched, self._post_w[lo:hi][at] * similarity, 0.0)
+                    values = found if values is None else np.maximum(values, found)
+                else:
+                    best[docs] = np.maximum(best[docs], self._post_w[lo:hi] * similarity)
+                    spread.append(docs)
+            if spread:
+                found = best[matched]
+                values = found if values is None else np.maximum(values, found)
+                for docs in spread:
+                    best[docs] = 0.0
+            if values is not None:
+                total += values * weight
+        return total
 
     def _rerank(
         self,
@@ -383,34 +434,44 @@ class SearchIndex:
         coverage: dict[int, float],
         min_score: float,
     ) -> list[tuple[float, int]]:
-        """Score each candidate (product index -> share of the query's weight it matches) on its name."""
+        """Score each candidate (product index -> share of the query's weight it matches) on its name.
+
+        Each name word becomes a bit mask of the query words it may stand for, so phrases
+        and nearness are a few integer operations per name word.
+        """
         candidates = list(coverage)
-        where: dict[str, list[int]] = {}  # catalog word -> the query words it may stand for
+        where: dict[str, int] = {}  # catalog word -> bits of the query words it may stand for
         for i, s in enumerate(sets):
             for w in s:
-                where.setdefault(w, []).append(i)
+                where[w] = where.get(w, 0) | 1 << i
         query_text = " ".join(w.text for w in words)
         marked = list({w.text: w for w in words if w.marks}.values())
-        content = [i for i, w in enumerate(words) if not w.is_quantity]
+        content = sum(1 << i for i, w in enumerate(words) if not w.is_quantity)
         pairs = max(len(words) - 1, 1)
+        all_pairs = len(words) - 1
+        brand_bits: dict[str, int] = {}  # brand -> the query words that stand in it
         scored: list[tuple[float, int]] = []
         names = [self._names[n].split("\x1f") for n in candidates]
         closeness = np.maximum(
             _closeness(query_text, [x[0] for x in names]), _closeness(query_text, [x[1] for x in names])
-        )
+        ).tolist()
         for k, n in enumerate(candidates):
             name_vi, name_en, brand = names[k]
-            folded_vi, folded_en, brand_words = name_vi.split(), name_en.split(), frozenset(brand.split())
-            spots_vi = _spots(where, len(sets), folded_vi)
-            near_vi, phrase_vi = _near(spots_vi, content, sets, brand_words), _phrase(spots_vi)
+            folded_vi = name_vi.split()
+            if brand not in brand_bits:
+                words_of_brand = frozenset(brand.split())
+                brand_bits[brand] = sum(1 << i for i, s in enumerate(sets) if s & words_of_brand)
+            others = brand_bits[brand]
+            masks_vi = [where.get(t, 0) for t in folded_vi]
+            near_vi, phrase_vi = _layout(masks_vi, content, others)
             near_en = phrase_en = None
-            if near_vi is not True or phrase_vi < len(words) - 1:  # the English name may do better
-                spots_en = _spots(where, len(sets), folded_en)
-                near_en, phrase_en = _near(spots_en, content, sets, brand_words), _phrase(spots_en)
-            if False in (near_vi, near_en) and True not in (near_vi, near_en):
+            if near_vi is not True or phrase_vi < all_pairs:  # the English name may do better
+                masks_en = [where.get(t, 0) for t in name_en.split()]
+                near_en, phrase_en = _layout(masks_en, content, others)
+            if (near_vi is False and near_en is not True) or (near_en is False and near_vi is not True):
                 continue  # the words are there, but spread over a name that is about something else
             phrase = max(phrase_vi, phrase_en or 0) / pairs
-            score = 100.0 * (0.62 * coverage[n] + 0.12 * phrase + 0.26 * float(closeness[k]) / 100)
+            score = 100.0 * (0.62 * coverage[n] + 0.12 * phrase + 0.26 * closeness[k] / 100)
             if marked:
                 marked_vi = self._marked[n].split()
                 score += 6 * sum(_marks_evidence(w, folded_vi, marked_vi) for w in marked) / len(marked)
@@ -430,9 +491,12 @@ def _clear(ranked: list[tuple[float, int]], matched_share: float) -> bool:
     return (top >= 85 and gap >= 10) or (top >= 97 and gap >= 4)
 
 
+_spelling = lru_cache(maxsize=65_536)(marks_of)  # names repeat their words
+
+
 def _marks_evidence(word: QueryWord, folded: list[str], accented: list[str]) -> float:
     """+1 when the name spells the word with the marks typed, -1 when only with other marks."""
-    spellings = [marks_of(a) for f, a in zip(folded, accented, strict=False) if f == word.text]
+    spellings = [_spelling(a) for f, a in zip(folded, accented, strict=False) if f == word.text]
     if not spellings or word.marks is None:
         return 0.0
     quality, tone = word.marks
