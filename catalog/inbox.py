@@ -36,15 +36,24 @@ class Inbox:
 
     def record(self, update_id: int, payload: str) -> bool:
         """Store the update; False when it was already recorded (a retry from Telegram)."""
+        return bool(self.record_many([(update_id, payload)]))
+
+    def record_many(self, updates: list[tuple[int, str]]) -> list[int]:
+        """Store a batch in one transaction (claimed by the caller); returns the ids that were
+        new, in order. Ids already recorded (sent again by Telegram) are left as they are."""
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        stmt = (
-            dialect.insert(TABLE)
-            .values(update_id=update_id, payload=payload, received_at=_now(), claimed_at=_now())
-            .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(TABLE.c.update_id)
-        )
+        new: list[int] = []
         with self.engine.begin() as conn:
-            return conn.execute(stmt).scalar() is not None
+            for update_id, payload in updates:
+                stmt = (
+                    dialect.insert(TABLE)
+                    .values(update_id=update_id, payload=payload, received_at=_now(), claimed_at=_now())
+                    .on_conflict_do_nothing(index_elements=["update_id"])
+                    .returning(TABLE.c.update_id)
+                )
+                if conn.execute(stmt).scalar() is not None:
+                    new.append(update_id)
+        return new
 
     def done(self, update_id: int) -> None:
         with self.engine.begin() as conn:
@@ -68,9 +77,10 @@ class Inbox:
             stmt = delete(TABLE).where(TABLE.c.answered_at < _now() - KEEP_ANSWERED)
             return conn.execute(stmt).rowcount
 
-    def claim_stale(self, limit: int = 100) -> list[tuple[int, str]]:
-        """Updates whose handler died (lease over): claimed for this worker, oldest first."""
-        cutoff = _now() - self.lease
+    def claim_stale(self, limit: int = 100, cutoff: datetime | None = None) -> list[tuple[int, str]]:
+        """Updates whose handler died (lease over, or claimed before ``cutoff``): claimed for
+        this worker, oldest first."""
+        cutoff = cutoff or _now() - self.lease
         with self.engine.begin() as conn:
             ids = conn.execute(
                 select(TABLE.c.update_id)

@@ -172,8 +172,12 @@ async def flush_usage(context: BotContext) -> None:
 
 
 def run_polling(settings: Settings) -> None:
+    """Long polling with every fetched update recorded before it is handled (handlers.polling)."""
+    from handlers.polling import poll
+
     install_redaction(settings.token())
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    app = build_application(settings, updater=False)
+    asyncio.run(poll(settings, app, lambda: app.bot_data.ready.core.usage.flush()))
 
 
 def run_webhook(settings: Settings, url: str, listen: str, port: int) -> None:

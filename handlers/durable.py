@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.ext import Application
@@ -39,6 +40,15 @@ class DurableUpdates:
         update = Update.de_json(json.loads(body), self.app.bot)
         if await asyncio.to_thread(self.inbox.record, update_id, body.decode("utf-8")):
             self._start(update_id, update)
+
+    async def accept_batch(self, batch: list[tuple[int, str]]) -> int:
+        """Record a batch fetched by polling in one transaction, then start handling the new
+        ones; returns how many were new (an update already recorded is not handled again)."""
+        updates = {uid: Update.de_json(json.loads(payload), self.app.bot) for uid, payload in batch}
+        new = await asyncio.to_thread(self.inbox.record_many, batch)
+        for update_id in new:
+            self._start(update_id, updates[update_id])
+        return len(new)
 
     def _start(self, update_id: int, update: Update) -> None:
         if update_id in self._held:
@@ -75,6 +85,17 @@ class DurableUpdates:
             log.info("answering update %s left unanswered by a stopped worker", update_id)
             self._start(update_id, Update.de_json(json.loads(payload), self.app.bot))
         return len(stale)
+
+    async def replay_all(self) -> int:
+        """At the start of the only polling process: every update recorded and not answered
+        was left by the previous run, so all are claimed now, without waiting out a lease."""
+        cutoff = datetime.now(UTC)
+        total = 0
+        while batch := await asyncio.to_thread(self.inbox.claim_stale, 100, cutoff):
+            for update_id, payload in batch:
+                self._start(update_id, Update.de_json(json.loads(payload), self.app.bot))
+            total += len(batch)
+        return total
 
     async def _replay_forever(self) -> None:
         while True:

@@ -1,6 +1,7 @@
 """A local stand-in for the Telegram Bot API over HTTP (aiohttp on 127.0.0.1).
 
-Implements what the bot uses: getMe, getUpdates with long polling, sendMessage,
+Implements what the bot uses: getMe, getUpdates with long polling (or a 409 Conflict while
+``conflict`` is set), sendMessage (refused for ``state.blocked`` and ``state.gone`` chats),
 editMessageText, answerCallbackQuery, answerInlineQuery, sendVenue, sendChatAction,
 setMyCommands and the description methods, getFile and the file download route.
 """
@@ -26,6 +27,7 @@ class FakeBotApi:
         self.new_update = asyncio.Condition()
         self.new_call = asyncio.Condition()
         self.call_times: list[tuple[float, str, dict[str, Any]]] = []
+        self.conflict = ""  # when set, getUpdates is refused with 409 and this description
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -87,7 +89,13 @@ class FakeBotApi:
         method = request.match_info["method"]
         params = await self._params(request)
         if method == "getUpdates":
+            self.state.calls.append((method, params))
+            if self.conflict:
+                return web.json_response(ApiError(409, self.conflict).payload(), status=409)
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        refused = self.state.refusal(method, params)
+        if refused is not None:
+            return web.json_response(refused.payload(), status=refused.code)
         try:
             result = self.state.result(method, params)
         except ApiError as exc:

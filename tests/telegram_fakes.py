@@ -68,12 +68,22 @@ class BotApiState:
         self.files: dict[str, bytes] = {}
         self.failures: dict[str, int] = {}  # method -> how many calls fail with a network error first
         self.blocked: set[int] = set()  # chats that blocked the bot: sends there get 403
+        self.gone: dict[int, ApiError] = {}  # other refusals by chat (deactivated, chat not found)
         self.webhook_url = ""
         self._ids = itertools.count(1000)
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # what was sent, by chat and id
 
     def add_file(self, file_id: str, data: bytes) -> None:
         self.files[file_id] = data
+
+    def refusal(self, method: str, params: dict[str, Any]) -> ApiError | None:
+        """Telegram's refusal of a send to a chat that blocked the bot or is gone (recorded as
+        ``refused:<method>``), or None."""
+        chat = int(params.get("chat_id") or 0)
+        if not method.startswith("send") or (chat not in self.blocked and chat not in self.gone):
+            return None
+        self.calls.append((f"refused:{method}", params))
+        return self.gone.get(chat) or ApiError(403, "Forbidden: bot was blocked by the user")
 
     def result(self, method: str, params: dict[str, Any]) -> Any:
         self.calls.append((method, params))
@@ -161,10 +171,9 @@ class RecordingRequest(BaseRequest):
             self.state.failures[name] -= 1
             raise NetworkError("connection reset by peer")
         params = {k: _decode(v) for k, v in (request_data.parameters if request_data else {}).items()}
-        if name.startswith("send") and int(params.get("chat_id") or 0) in self.state.blocked:
-            self.state.calls.append((f"refused:{name}", params))
-            body = {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
-            return 403, json.dumps(body).encode()
+        refused = self.state.refusal(name, params)
+        if refused is not None:
+            return refused.code, json.dumps(refused.payload()).encode()
         try:
             return 200, json.dumps({"ok": True, "result": self.state.result(name, params)}).encode()
         except ApiError as exc:

@@ -1,0 +1,141 @@
+"""`ecolabel-bot run` as an operator runs it: a real process polling the fake Bot API on 127.0.0.1.
+
+Killed with SIGKILL in the middle of a backlog and started again, it answers every shopper
+once; a 409 Conflict from Telegram is said once, in one line naming the likely cause.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from catalog.db import make_engine
+from catalog.models import PendingUpdate
+from tests import telegram_fakes as tg
+from tests.conftest import ROOT
+from tests.fake_bot_api import FakeBotApi
+
+SHOPPERS = 30
+START_SECONDS = 90  # a busy shared machine: imports, the search index, the schema check
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeBotApi]:
+    fake = FakeBotApi()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+async def start_bot(server: FakeBotApi, db_url: str, folder: Path, rate: int) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "TELEGRAM_BOT_TOKEN": tg.TOKEN,
+        "TELEGRAM_API_BASE_URL": server.base_url,
+        "TELEGRAM_FILE_BASE_URL": server.file_url,
+        "TELEGRAM_OVERALL_RATE": str(rate),  # a slow send limit makes the backlog last seconds
+        "PYTHONPATH": str(ROOT),
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from bot.cli import main; main()",
+        "run",
+        env=env,
+        cwd=folder,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def stop(proc: asyncio.subprocess.Process) -> str:
+    if proc.returncode is None:
+        proc.send_signal(signal.SIGTERM)
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
+    return err.decode("utf-8", "replace")
+
+
+async def all_sent_marked_answered(server: FakeBotApi, db_url: str) -> None:
+    """Wait until every answer Telegram received is marked in the database: a kill then falls
+    between two sends, not in the instant between a send and its mark (where an update is
+    answered again after the restart: at least once, never zero times, is what a crash allows)."""
+    engine = make_engine(db_url)
+    try:
+        for _ in range(100):
+            with engine.connect() as conn:
+                marked = conn.execute(
+                    select(func.count()).select_from(PendingUpdate).where(PendingUpdate.answered_at.is_not(None))
+                ).scalar()
+            if marked == len(server.state.sent("sendMessage")):
+                return
+            await asyncio.sleep(0.01)
+    finally:
+        engine.dispose()
+
+
+def answers(server: FakeBotApi) -> Counter[int]:
+    return Counter(int(m["chat_id"]) for m in server.state.sent("sendMessage"))
+
+
+async def test_killed_in_a_backlog_every_shopper_is_answered_once(
+    server: FakeBotApi, db_url: str, tmp_path: Path
+) -> None:
+    shoppers = [7_100_000 + n for n in range(SHOPPERS)]
+    for user in shoppers:
+        await server.push(tg.text("gao st25 hat ngoc", user_id=user))
+    first = await start_bot(server, db_url, tmp_path, rate=5)
+    try:
+        await server.wait_for("sendMessage", 8, timeout=START_SECONDS)
+        await all_sent_marked_answered(server, db_url)  # between two sends (5 a second)
+        first.kill()
+        await first.wait()
+    finally:
+        if first.returncode is None:
+            first.kill()
+    before = answers(server)
+    assert 8 <= sum(before.values()) < SHOPPERS, before
+    assert max(before.values()) == 1, before
+    assert not server.updates  # Telegram was told they arrived: it will not send them again
+
+    second = await start_bot(server, db_url, tmp_path, rate=30)
+    try:
+        await server.wait_for("sendMessage", SHOPPERS, timeout=START_SECONDS)
+        await asyncio.sleep(1.0)  # anything answered twice would arrive now
+    finally:
+        log = await stop(second)
+    assert answers(server) == Counter(shoppers), log
+    assert second.returncode == 0, log
+
+
+async def test_a_conflict_is_reported_once_in_one_line(
+    server: FakeBotApi, db_url: str, tmp_path: Path
+) -> None:
+    server.conflict = (
+        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+    )
+    proc = await start_bot(server, db_url, tmp_path, rate=30)
+    try:
+        await server.wait_for("setMyCommands", 1, timeout=START_SECONDS)
+        for _ in range(200):  # until Telegram has refused it three times
+            if len(server.state.sent("getUpdates")) >= 3:
+                break
+            await asyncio.sleep(0.1)
+        server.conflict = ""
+        await server.push(tg.text("gao st25 hat ngoc", user_id=7_200_001))
+        await server.wait_for("sendMessage", 1, timeout=30)
+    finally:
+        log = await stop(proc)
+    assert len(server.state.sent("getUpdates")) >= 4, log
+    [line] = [line for line in log.splitlines() if "409" in line or "onflict" in line]
+    assert "another process is fetching updates with the same bot token" in line
+    assert "the other consumer stopped" in log  # and when it is over
+    assert "Traceback" not in log
