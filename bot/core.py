@@ -114,7 +114,7 @@ class Core:
         if msg.image_size is not None and msg.image_size > self.max_image_bytes:
             return [too_big(t, msg.image_size, self.max_image_bytes)]
         if msg.image is not None:
-            if msg.photo_ref and (added := self.shopper_reports.add_photo(msg.user_id, t, msg.photo_ref)):
+            if msg.photo_ref and (added := self.shopper_reports.add_photo(msg, t)):
                 return added
             return self.products.photo(msg.user_id, t, msg.image, msg.text or "")
         if msg.document is not None or msg.document_size is not None:
@@ -147,7 +147,7 @@ class Core:
             return self._command(msg, t, text)
         product_id = self.shopper_reports.awaited(msg.user_id, "reason")
         if product_id is not None:
-            return self.shopper_reports.wrong_label(msg.user_id, msg.chat, t, product_id, text)
+            return self.shopper_reports.wrong_label(msg, t, product_id, text)
         action = menu.menu_actions().get(text)
         if action:
             return routes.MENU[action](self, msg, t)

@@ -21,6 +21,9 @@ class Incoming:
     photo_ref: str | None = None  # the transport's id for the photo (kept with a report)
     document: bytes | None = None  # a file that is not an image (an admin's catalog CSV)
     document_name: str = ""
+    user_name: str = ""  # the sender's name as Telegram shows it (shown to officers on a report)
+    username: str = ""  # the sender's @username, without the @
+    photo_is_file: bool = False  # the photo came as a file (a document), not as a compressed photo
 
     @property
     def chat(self) -> int:

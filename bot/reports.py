@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot import actions
 from bot.i18n import Messages
+from bot.incoming import Incoming
 from bot.replies import Button, Reply
 from catalog import gtin as gtins
 from catalog.reports import ReportBook
@@ -35,15 +36,17 @@ class ShopperReports:
         self._forget(user_id)
         return Reply(t("report.cancelled"))
 
-    def missing(self, user_id: int, chat_id: int, t: Messages, gtin: str) -> list[Reply]:
+    def missing(self, msg: Incoming, t: Messages, gtin: str) -> list[Reply]:
         """A barcode the catalog does not know; a photo of the pack may follow."""
         if not gtins.is_valid(gtin):  # button data can be forged: a wrong check digit is no barcode
             return [Reply(t("errors.button_expired"))]
-        report = self.reports.open_limited("missing", user_id, chat_id, gtin=gtins.normalise(gtin))
+        report = self.reports.open_limited(
+            "missing", msg.user_id, msg.chat, gtin=gtins.normalise(gtin), **_reporter(msg, t)
+        )
         if report is None:
             return [Reply(t("report.too_many"))]
         assert report.id is not None
-        self._await(user_id, "photo", report.id)
+        self._await(msg.user_id, "photo", report.id)
         return [_thanks(t, report.id, photo=True)]
 
     def ask_reason(self, user_id: int, t: Messages, product_id: int) -> list[Reply]:
@@ -53,23 +56,25 @@ class ShopperReports:
         self._await(user_id, "reason", product_id)
         return [Reply(t("report.ask_reason"))]
 
-    def wrong_label(
-        self, user_id: int, chat_id: int, t: Messages, product_id: int, reason: str
-    ) -> list[Reply]:
-        self._forget(user_id)
-        report = self.reports.open_limited("label", user_id, chat_id, product_id=product_id, text=reason)
+    def wrong_label(self, msg: Incoming, t: Messages, product_id: int, reason: str) -> list[Reply]:
+        self._forget(msg.user_id)
+        report = self.reports.open_limited(
+            "label", msg.user_id, msg.chat, product_id=product_id, text=reason, **_reporter(msg, t)
+        )
         if report is None:
             return [Reply(t("report.too_many"))]
         assert report.id is not None
         return [_thanks(t, report.id, photo=False)]
 
-    def add_photo(self, user_id: int, t: Messages, photo_ref: str) -> list[Reply] | None:
-        """Attach a photo to the report waiting for one; None when no report waits."""
-        report_id = self.awaited(user_id, "photo")
+    def add_photo(self, msg: Incoming, t: Messages) -> list[Reply] | None:
+        """Attach a photo to the report waiting for one; None when no report waits. A photo
+        sent as a file is kept as one: officers get it as a document, uncompressed."""
+        report_id = self.awaited(msg.user_id, "photo")
         if report_id is None:
             return None
-        self._forget(user_id)
-        if self.reports.update(report_id, user_id=user_id, photo_ref=photo_ref):
+        self._forget(msg.user_id)
+        kind = "document" if msg.photo_is_file else "photo"
+        if self.reports.update(report_id, user_id=msg.user_id, photo_ref=msg.photo_ref, photo_kind=kind):
             return [Reply(t("report.photo_added", id=report_id))]
         return None
 
@@ -82,6 +87,16 @@ class ShopperReports:
 
     def _forget(self, user_id: int) -> None:
         self.state.drop("await", user_id)
+
+
+def _reporter(msg: Incoming, t: Messages) -> dict[str, str]:
+    """Who reports, for the officer (name and @username as Telegram gives them), and the
+    language to tell them the outcome in."""
+    return {
+        "reporter_name": msg.user_name[:128],
+        "reporter_username": msg.username[:64],
+        "locale": t.locale,
+    }
 
 
 def _thanks(t: Messages, report_id: int, photo: bool) -> Reply:

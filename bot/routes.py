@@ -92,9 +92,7 @@ BUTTONS: dict[type[actions.Action], ButtonHandler] = {
     actions.NotFooled: lambda core, msg, t, a: [guide.fooled(t)],
     actions.NextTip: lambda core, msg, t, a: [core.tip_replies.tip(msg.user_id, t, a.n, edit=True)],
     actions.SetLanguage: lambda core, msg, t, a: core.set_locale(msg, a.locale),
-    actions.ReportMissing: lambda core, msg, t, a: core.shopper_reports.missing(
-        msg.user_id, msg.chat, t, a.gtin
-    ),
+    actions.ReportMissing: lambda core, msg, t, a: core.shopper_reports.missing(msg, t, a.gtin),
     actions.ReportLabel: lambda core, msg, t, a: core.shopper_reports.ask_reason(
         msg.user_id, t, a.product_id
     ),

@@ -177,6 +177,10 @@ class Report(SQLModel, table=True):
     product_id: int | None = None
     text: str = ""
     photo_ref: str | None = None  # the transport's file id of a photo of the pack
+    photo_kind: str = Field(default="photo", max_length=12)  # photo, or document (sent as a file)
+    reporter_name: str = Field(default="", max_length=128)  # as Telegram showed it when reporting
+    reporter_username: str = Field(default="", max_length=64)
+    locale: str | None = Field(default=None, max_length=8)  # the language the reporter was answered in
     status: str = Field(default="open", max_length=12, index=True)  # open, resolved, dismissed
     notify: bool = False
     created_at: datetime = Field(default_factory=_utcnow)

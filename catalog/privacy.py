@@ -22,7 +22,15 @@ ANONYMOUS = 0  # user/chat id left on a report whose reporter asked to be forgot
 # Rows kept for the department, with what identifies the person cleared.
 ANONYMISE: dict[str, dict[str, object]] = {
     UsageEvent.__tablename__: {"user_id": None},  # type: ignore[dict-item]
-    Report.__tablename__: {"user_id": ANONYMOUS, "chat_id": ANONYMOUS, "notify": False, "photo_ref": None},  # type: ignore[dict-item]
+    Report.__tablename__: {  # type: ignore[dict-item]
+        "user_id": ANONYMOUS,
+        "chat_id": ANONYMOUS,
+        "notify": False,
+        "photo_ref": None,
+        "reporter_name": "",
+        "reporter_username": "",
+        "locale": None,
+    },
 }
 KEPT = {AdminAction.__tablename__}  # officers' audit trail, not shopper data
 

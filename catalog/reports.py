@@ -37,6 +37,7 @@ class ReportBook:
         gtin: str | None = None,
         product_id: int | None = None,
         text: str = "",
+        **about: str,
     ) -> Report | None:
         """Open a report unless the user already has MAX_REPORTS_PER_DAY in 24 hours; the count
         and the insert are one transaction that holds a write lock (SQLite) or a per-user
@@ -56,7 +57,13 @@ class ReportBook:
                 db.rollback()
                 return None
             report = Report(
-                kind=kind, user_id=user_id, chat_id=chat_id, gtin=gtin, product_id=product_id, text=text[:500]
+                kind=kind,
+                user_id=user_id,
+                chat_id=chat_id,
+                gtin=gtin,
+                product_id=product_id,
+                text=text[:500],
+                **about,  # reporter_name, reporter_username, locale
             )
             db.add(report)
             db.commit()

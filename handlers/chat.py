@@ -42,6 +42,8 @@ def _incoming(update: Update, **fields: object) -> Incoming:
         user.id if user else 0,
         language_code=user.language_code if user else None,  # type: ignore[arg-type]
         chat_id=chat.id if chat else None,
+        user_name=user.full_name if user else "",
+        username=(user.username or "") if user else "",
         **fields,
     )
 
@@ -97,7 +99,12 @@ async def on_photo(update: Update, context: BotContext) -> None:
     file = await context.bot.get_file(media.file_id)
     data = bytes(await file.download_as_bytearray())
     incoming = _incoming(
-        update, image=data, image_size=len(data), photo_ref=media.file_id, text=message.caption
+        update,
+        image=data,
+        image_size=len(data),
+        photo_ref=media.file_id,
+        photo_is_file=not message.photo,
+        text=message.caption,
     )
     await _answer(update, context, incoming)
 

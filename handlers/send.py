@@ -137,10 +137,11 @@ async def _send_attachment(bot: ExtBot, chat_id: int, reply: Reply, keyboard: An
     assert att is not None
     caption = fit(reply.text, MAX_CAPTION) or None
     if att.kind == "document":
+        document: Any = att.ref or InputFile(att.data, filename=att.filename)
         await retrying(
             lambda: bot.send_document(
                 chat_id,
-                InputFile(att.data, filename=att.filename),
+                document,
                 caption=caption,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,

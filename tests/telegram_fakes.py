@@ -72,9 +72,14 @@ class BotApiState:
         self.webhook_url = ""
         self._ids = itertools.count(1000)
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # what was sent, by chat and id
+        self.file_kinds: dict[str, str] = {}  # file id -> photo or document
 
-    def add_file(self, file_id: str, data: bytes) -> None:
+    def add_file(self, file_id: str, data: bytes, kind: str | None = None) -> None:
+        """A file a user sent; ``kind`` ("photo" or "document") makes re-sending it as the
+        other kind fail, as on Telegram, where a file id is only good for its own kind."""
         self.files[file_id] = data
+        if kind:
+            self.file_kinds[file_id] = kind
 
     def refusal(self, method: str, params: dict[str, Any]) -> ApiError | None:
         """Telegram's refusal of a send to a chat that blocked the bot or is gone (recorded as
@@ -110,6 +115,11 @@ class BotApiState:
                 raise ApiError(400, "Bad Request: there is no text in the message to edit")
             if known is not None and method == "editMessageCaption" and "text" in known:
                 raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        if method in ("sendPhoto", "sendDocument"):
+            kind = method.removeprefix("send").lower()
+            known_kind = self.file_kinds.get(str(params.get(kind)), kind)
+            if known_kind != kind:
+                raise ApiError(400, f"Bad Request: can't use file of type {known_kind} as {kind}")
         if method in (
             "sendMessage",
             "editMessageText",

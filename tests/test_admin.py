@@ -12,6 +12,7 @@ from bot import actions
 from bot.core import Core, Incoming
 from bot.guard import FloodGuard
 from bot.i18n import Messages
+from bot.render import verdict_line
 from bot.replies import Reply, plain
 from catalog import stats as figures
 from catalog.db import session
@@ -19,6 +20,7 @@ from catalog.export import export_csv
 from catalog.models import AdminAction, Product, Report
 from catalog.reports import ReportBook
 from catalog.service import CatalogService
+from catalog.verdict import verdict
 from tests.conftest import TODAY, make_core
 from tests.samples import GOOD, HEADER, labels
 
@@ -139,10 +141,25 @@ def test_missing_product_report_with_photo_and_notification(core: Core, engine: 
     listing = say(core, ADMIN, text="/reports")
     assert len(listing) == 2 and "8935049500933" in listing[0].text  # the report, then the filters
     assert listing[0].attachment and listing[0].attachment.ref == "tg-file-77"
-    replies = say(core, ADMIN, callback=listing[0].buttons[0][0].data)
-    assert replies[0].text == VI("admin.resolved", id=report_id)
-    assert "8935049500933," in plain(replies[1].text)  # a catalog row to fill in
-    assert replies[2].to_chat == SHOPPER and replies[2].text == VI("report.resolved_notice", id=report_id)
+    [not_yet] = say(core, ADMIN, callback=listing[0].buttons[0][0].data)  # not in the catalog yet
+    assert not_yet.text.startswith(VI("admin.not_in_catalog_yet", id=report_id, gtin="8935049500933"))
+    assert "8935049500933," in plain(not_yet.text)  # a catalog row to fill in
+    assert ReportBook(engine).get(report_id).status == "open"  # type: ignore[union-attr,arg-type]
+    row = GOOD.replace("9529999999993", "8935049500933")
+    [summary] = say(core, ADMIN, document=f"{HEADER}\n{row}\n".encode(), document_name="add.csv")
+    say(core, ADMIN, callback=summary.buttons[0][0].data)
+    [closed, told] = say(core, ADMIN, callback=listing[0].buttons[0][0].data)
+    assert closed.text == f"{VI('admin.resolved', id=report_id)}\n{VI('admin.reporter_told')}"
+    card = core.catalog.by_gtin("8935049500933")
+    assert card is not None and told.to_chat == SHOPPER
+    expected = VI.raw(
+        "report.resolved_added",
+        id=report_id,
+        gtin="8935049500933",
+        product="Rau thử",
+        verdict=verdict_line(VI, verdict(card)),
+    )
+    assert told.text == expected and actions.parse(told.buttons[0][0].data) == actions.ShowProduct(card.id)
     assert say(core, ADMIN, text="/reports")[0].text == VI("admin.no_reports")
 
 
@@ -201,9 +218,9 @@ def test_stats_on_a_known_set_of_lookups(core: Core, engine: Engine) -> None:
 
 
 def test_closing_a_report_twice_says_it_is_not_open(core: Core, engine: Engine) -> None:
-    report = ReportBook(engine).open("missing", SHOPPER, SHOPPER, gtin="8935049500933")
+    report = ReportBook(engine).open("label", SHOPPER, SHOPPER, product_id=1, text="?")
     resolve = actions.ResolveReport(report.id).pack()  # type: ignore[arg-type]
-    [closed, _row] = say(core, ADMIN, callback=resolve)
+    [closed] = say(core, ADMIN, callback=resolve)
     assert closed.text == Messages("vi")("admin.resolved", id=report.id)
     [again] = say(core, ADMIN, callback=resolve)
     assert again.text == Messages("vi")("admin.report_closed", id=report.id)

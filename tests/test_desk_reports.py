@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from bot import actions
+from bot import actions, render
 from bot.core import Core, Incoming
 from bot.i18n import Messages
 from bot.replies import Reply
 from catalog.reports import ReportBook
+from catalog.verdict import verdict
 from tests import test_reports_and_stats_limits as limits
 
 ADMIN = limits.ADMIN
@@ -64,3 +65,25 @@ def test_the_reports_page_button_is_for_officers_only(core: Core, engine: Engine
     [reply] = core.handle(Incoming(5, callback=actions.ReportsPage.of("all").pack()))
     assert reply.text == VI("errors.button_expired")
     assert actions.parse("arp:all.１２") is None and actions.parse("arp:other.0") is None
+
+
+def test_a_handled_label_report_tells_the_reporter_what_the_catalog_now_says(core: Core) -> None:
+    who = {"user_name": "Hà", "username": "ha_hn", "language_code": "en"}  # as Telegram gives them
+    [card] = core.handle(Incoming(7, text="gao st25 hat ngoc", **who))  # type: ignore[arg-type]
+    core.handle(Incoming(7, callback=card.all_buttons()[-1].data, **who))  # type: ignore[arg-type]
+    [thanks] = core.handle(Incoming(7, text="the logo looks copied", **who))  # type: ignore[arg-type]
+    core.handle(Incoming(7, callback=thanks.buttons[0][0].data))  # tell me
+    [entry, _nav] = core.handle(Incoming(ADMIN, text="/reports"))
+    assert VI("admin.reporter_named", name="Hà", username="ha_hn", id=7) in entry.text
+    [closed, told] = core.handle(Incoming(ADMIN, callback=entry.buttons[0][0].data))
+    assert closed.text == f"{VI('admin.resolved', id=1)}\n{VI('admin.reporter_told')}"
+    product = core.catalog.card(core.catalog.search("gao st25 hat ngoc")[0].product_id)
+    assert product is not None
+    en = Messages("en")
+    expected = en.raw(
+        "report.resolved_label",
+        id=1,
+        product=render.product_name(product.product, "en"),
+        verdict=render.verdict_line(en, verdict(product)),
+    )
+    assert told.to_chat == 7 and told.text == expected
