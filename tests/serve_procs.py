@@ -18,8 +18,11 @@ from typing import Any
 
 import aiohttp
 
+from bot import actions
+from bot.replies import plain
 from tests import telegram_fakes as tg
 from tests.fake_bot_api import FakeBotApi
+from tests.samples import GOOD, HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "workers_secret"
@@ -158,3 +161,34 @@ async def until(check: Any, timeout: float = 15.0, what: str = "condition") -> A
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
         await asyncio.sleep(0.05)
+
+
+def said(fake: FakeBotApi, chat: int) -> list[str]:
+    """Everything the bot wrote in one chat (sent or edited), as the shopper reads it."""
+    methods = ("sendMessage", "editMessageText")
+    return [plain(p["text"]) for m, p in fake.state.calls if m in methods and int(p["chat_id"]) == chat]
+
+
+def last_message(fake: FakeBotApi, chat: int) -> dict[str, Any]:
+    """The last message the bot sent in ``chat``, as Telegram holds it (for a button press)."""
+    return [m for (c, _), m in fake.state.messages.items() if c == chat][-1]
+
+
+def button(message: dict[str, Any], kind: type[actions.Action]) -> str:
+    """The callback data of the first button of ``kind`` on a sent message."""
+    rows = message["reply_markup"]["inline_keyboard"]
+    return next(
+        b["callback_data"]
+        for row in rows
+        for b in row
+        if isinstance(actions.parse(b.get("callback_data", "")), kind)
+    )
+
+
+def catalog_upload(fake: FakeBotApi, admin: int, name: str = "new.csv") -> dict[str, Any]:
+    """An officer sending a catalog CSV with one new product (Rau thử, 9529999999993)."""
+    data = f"{HEADER}\n{GOOD}\n".encode()
+    fake.state.add_file(f"upload-{name}", data)
+    update = tg.document(f"upload-{name}", len(data), mime="text/csv", user_id=admin)
+    update["message"]["document"]["file_name"] = name
+    return update
