@@ -562,6 +562,9 @@ def serve(
             raise started("registering the webhook", exc) from None
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ecolabel-metrics-")
+    if workers > 1 and loaded.telegram_overall_rate:
+        # Telegram's limit is the bot's, but each worker has its own limiter: each gets its share
+        os.environ["TELEGRAM_OVERALL_RATE"] = f"{loaded.telegram_overall_rate / workers:g}"
     uvicorn.run(
         "handlers.asgi:serve_app",
         factory=True,

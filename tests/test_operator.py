@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -84,3 +85,22 @@ def test_polling_does_not_remove_a_registered_webhook(env: FakeBotApi) -> None:
     assert "bot.example.vn" in line and "--drop-webhook" in line
     assert not env.state.sent("deleteWebhook")
     assert env.state.webhook_url == "https://bot.example.vn/telegram"
+
+
+@pytest.mark.parametrize(("workers", "each"), [(1, "30"), (4, "7.5")])
+def test_serve_shares_the_send_limit_between_its_workers(
+    env: FakeBotApi, workers: int, each: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Telegram's ~30 messages/s is for the whole bot; each worker process limits only itself."""
+    import os
+
+    import uvicorn
+
+    seen: list[str] = []
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
+    monkeypatch.setenv("TELEGRAM_OVERALL_RATE", "30")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: seen.append(os.environ["TELEGRAM_OVERALL_RATE"]))
+    result = runner.invoke(app, ["serve", "--workers", str(workers)])
+    assert result.exit_code == 0, result.output
+    assert seen == [each]
