@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.config import Settings
+from bot.i18n import Messages
 from bot.services import Services, build_services
 from handlers.asgi import SECRET_HEADER, create_app, services_of
 from tests import telegram_fakes as tg
@@ -92,7 +93,7 @@ async def test_webhook_answers_only_requests_with_the_secret(
         ) as ok:
             assert ok.status == 200
         [msg] = await server.wait_for("sendMessage", 1)
-        assert "Cách dùng" in msg["text"]
+        assert msg["text"] == Messages("vi")("help.text")
 
         async with http.post(
             f"{base}/telegram", json=tg.text("gao st25 hat ngoc"), headers={SECRET_HEADER: SECRET}

@@ -25,6 +25,7 @@ from handlers.app import build_application
 from tests import telegram_fakes as tg
 from tests.conftest import ROOT, TODAY
 from tests.fake_bot_api import FakeBotApi
+from tests.texts import says
 
 RICE = "9521222000445"
 ROW = ROOT / "data" / "ecolabel.csv"
@@ -93,7 +94,7 @@ async def test_a_certificate_changed_by_the_cli_shows_on_the_next_message(
     try:
         await server.push(tg.text(RICE))
         [before] = await server.wait_for("sendMessage", 1)
-        assert "còn hiệu lực đến 30/01/2028" in before["text"]
+        assert says(before["text"], "card.valid", date="30/01/2028")
 
         new_gtin = "952123450099" + str(gtins.check_digit("952123450099"))
         newcomer = rice_row(
@@ -108,8 +109,8 @@ async def test_a_certificate_changed_by_the_cli_shows_on_the_next_message(
 
         await server.push(tg.text(RICE))
         sent = await server.wait_for("sendMessage", 2)
-        assert "đã hết hạn ngày 30/01/2021" in sent[1]["text"]
-        assert "còn hiệu lực đến" not in sent[1]["text"]
+        assert says(sent[1]["text"], "card.expired", date="30/01/2021")
+        assert not says(sent[1]["text"], "card.valid")
 
         await server.push(tg.text("tra voi moc khe"))
         sent = await server.wait_for("sendMessage", 3)
@@ -157,6 +158,6 @@ def test_unknown_expiry_is_never_counted_as_valid(catalog: CatalogService, engin
     from bot.render import card_text
 
     text = card_text(Messages("vi"), card)
-    assert "không rõ ngày hết hạn" in text and "Chưa xác nhận được" in text
+    assert says(text, "card.unknown") and says(text, "card.none_confirmed")
     assert card.id not in [c.id for c in catalog.in_category(card.product.category, limit=50)]
     assert date(2026, 11, 25) == TODAY

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from bot import actions
 from bot.config import Settings
+from bot.i18n import Messages
 from bot.services import Services, build_services
 from catalog.db import session
 from catalog.models import Product
@@ -19,6 +20,7 @@ from handlers.app import WEBHOOK_PATH, build_application
 from tests import imaging as im
 from tests import telegram_fakes as tg
 from tests.fake_bot_api import FakeBotApi
+from tests.texts import says
 
 
 @pytest.fixture
@@ -83,7 +85,7 @@ async def test_polling_bot_answers_every_kind_of_update(server: FakeBotApi, serv
         await server.push(tg.callback(where))
         await server.wait_for("answerCallbackQuery", 1)
         sent = await server.wait_for("sendMessage", 4)
-        assert "Nơi bán" in sent[3]["text"]
+        assert says(sent[3]["text"], "stores.where_header")
 
         await server.push(tg.inline("tra sen"))
         [answer] = await server.wait_for("answerInlineQuery", 1)
@@ -126,7 +128,7 @@ async def test_webhook_rejects_requests_without_the_secret(
             ) as good:
                 assert good.status == 200
         [msg] = await server.wait_for("sendMessage", 1)
-        assert "Cách dùng" in msg["text"]
+        assert msg["text"] == Messages("vi")("help.text")
     finally:
         await app.updater.stop()  # type: ignore[union-attr]
         await app.stop()

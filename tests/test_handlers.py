@@ -22,6 +22,9 @@ from catalog.service import HANOI
 from handlers.app import build_application, send_due_tips
 from tests import imaging as im
 from tests import telegram_fakes as tg
+from tests.texts import pattern, says
+
+VI = Messages("vi")
 
 
 @pytest.fixture
@@ -57,14 +60,14 @@ async def test_start_shows_welcome_and_main_keyboard(bot) -> None:  # type: igno
     await feed(app, tg.text("/start"))
     [msg] = state.sent("sendMessage")
     assert msg["chat_id"] == 501 and msg["parse_mode"] == "HTML"
-    assert "Nhãn Xanh Bot" in msg["text"]
-    assert msg["reply_markup"]["keyboard"][0][0]["text"] == "🔎 Tìm sản phẩm"
+    assert msg["text"] == VI("start.welcome")
+    assert msg["reply_markup"]["keyboard"][0][0]["text"] == VI("menu.search")
 
 
 async def test_english_user_gets_english(bot) -> None:  # type: ignore[no-untyped-def]
     app, state = bot
     await feed(app, tg.text("/help", user_id=777, language="en-US"))
-    assert state.sent("sendMessage")[0]["text"].startswith("<b>How to use</b>")
+    assert state.sent("sendMessage")[0]["text"] == Messages("en")("help.text")
 
 
 async def test_search_list_then_pick_then_page(bot) -> None:  # type: ignore[no-untyped-def]
@@ -117,7 +120,7 @@ async def test_photo_that_is_not_an_image(bot) -> None:  # type: ignore[no-untyp
     app, state = bot
     state.add_file("junk", b"\x00garbage" * 100)
     await feed(app, tg.document("junk", 800))
-    assert "không phải ảnh" in state.sent("sendMessage")[0]["text"]
+    assert state.sent("sendMessage")[0]["text"] == VI("scan.not_image")
 
 
 async def test_location_gets_nearest_stores_and_a_venue(bot) -> None:  # type: ignore[no-untyped-def]
@@ -125,7 +128,7 @@ async def test_location_gets_nearest_stores_and_a_venue(bot) -> None:  # type: i
     await feed(app, tg.location(21.0285, 105.8520))
     [msg] = state.sent("sendMessage")
     [venue] = state.sent("sendVenue")
-    assert "gần bạn nhất" in msg["text"]
+    assert says(msg["text"], "stores.nearest")
     assert venue["title"] in msg["text"] and abs(float(venue["latitude"]) - 21.03) < 0.05
 
 
@@ -143,13 +146,13 @@ async def test_crafted_callback_data_gets_a_polite_answer(bot) -> None:  # type:
     app, state = bot
     await feed(app, tg.callback("p:1 OR 1=1"))
     assert state.sent("answerCallbackQuery")
-    assert "Nút này đã cũ" in state.sent("sendMessage")[0]["text"]
+    assert state.sent("sendMessage")[0]["text"] == VI("errors.button_expired")
 
 
 async def test_sticker_gets_what_the_bot_understands(bot) -> None:  # type: ignore[no-untyped-def]
     app, state = bot
     await feed(app, tg.sticker())
-    assert "Mình chỉ hiểu" in state.sent("sendMessage")[0]["text"]
+    assert state.sent("sendMessage")[0]["text"] == VI("errors.unsupported")
 
 
 async def test_errors_are_logged_without_token_and_the_user_gets_an_apology(
@@ -163,7 +166,7 @@ async def test_errors_are_logged_without_token_and_the_user_gets_an_apology(
     monkeypatch.setattr(app.bot_data.services.core, "handle", boom)
     with caplog.at_level(logging.ERROR):
         await feed(app, tg.text("gao"))
-    assert "trục trặc" in state.sent("sendMessage")[0]["text"]
+    assert state.sent("sendMessage")[0]["text"] == VI("errors.apology")
     assert "database went away" in caplog.text and tg.TOKEN not in caplog.text
     await feed(app, tg.text("/help"))  # still serving
     assert len(state.sent("sendMessage")) == 2
@@ -200,13 +203,13 @@ async def test_daily_tip_is_sent_once_a_day(bot, services: Services) -> None:  #
     Ctx.bot = app.bot  # type: ignore[attr-defined]
     await send_due_tips(Ctx)  # type: ignore[arg-type]
     await send_due_tips(Ctx)  # type: ignore[arg-type]
-    tips = [m for m in state.sent("sendMessage") if "Mẹo hôm nay" in m["text"]]
+    tips = [m for m in state.sent("sendMessage") if m["text"].startswith(VI("tips.daily"))]
     assert len(tips) == 1
     with session(services.engine) as db:
         sub = db.get(Subscription, 501)
     assert sub.last_sent == datetime.now(HANOI).date()
     await feed(app, tg.text("/unsubscribe"))
-    assert "Đã dừng" in state.sent("sendMessage")[-1]["text"]
+    assert state.sent("sendMessage")[-1]["text"] == VI("tips.unsubscribed")
 
 
 async def test_a_shopper_who_blocked_the_bot_is_unsubscribed_at_the_first_refusal(  # type: ignore[no-untyped-def]
@@ -282,7 +285,7 @@ async def test_admin_uploads_a_catalog_file_and_exports(admin_bot) -> None:  # t
     assert isinstance(actions.parse(confirm_data), actions.ConfirmImport)
     await feed(app, tg.text("/export"))
     [doc] = state.sent("sendDocument")
-    assert doc["caption"].startswith("Danh mục hiện tại")
+    assert pattern("admin.export_caption").fullmatch(doc["caption"])
 
 
 async def test_officers_huge_catalog_file_gets_the_file_limit_not_the_photo_one(admin_bot) -> None:  # type: ignore[no-untyped-def]
@@ -301,7 +304,7 @@ async def test_non_admin_file_is_not_downloaded(bot) -> None:  # type: ignore[no
     payload = tg.document("csv2", 14, mime="text/csv")
     await feed(app, payload)
     assert not state.sent("getFile")
-    assert "Mình chỉ hiểu" in state.sent("sendMessage")[0]["text"]
+    assert state.sent("sendMessage")[0]["text"] == VI("errors.unsupported")
 
 
 async def test_network_errors_on_send_are_retried(bot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -312,7 +315,7 @@ async def test_network_errors_on_send_are_retried(bot, monkeypatch: pytest.Monke
     state.failures["sendMessage"] = 2
     await feed(app, tg.text("/help"))
     [msg] = state.sent("sendMessage")
-    assert "Cách dùng" in msg["text"]
+    assert msg["text"] == VI("help.text")
 
 
 def test_the_token_is_redacted_from_log_lines() -> None:
@@ -333,4 +336,4 @@ async def test_codes_in_a_photo_caption_are_explained(bot) -> None:  # type: ign
     payload["message"]["caption"] = "Nhãn ghi FSC-N001234 có thật không?"
     await feed(app, payload)
     texts = [m["text"] for m in state.sent("sendMessage")]
-    assert any("FSC-N001234" in t and "không" in t for t in texts)
+    assert any(says(t, "codes.fsc_n", code="FSC-N001234") for t in texts)

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from bot import actions
 from bot.core import Core, Incoming
+from bot.i18n import Messages
 from bot.replies import plain
 from catalog import gtin as gtins
 from catalog.apply import apply_catalog
@@ -60,7 +61,7 @@ def test_a_forged_button_with_fullwidth_digits_opens_no_report(core: Core, engin
     forged = "rm:" + FULLWIDTH
     assert actions.parse(forged) is None
     [reply] = core.handle(Incoming(5, callback=forged))
-    assert "Nút này đã cũ" in reply.text
+    assert reply.text == Messages("vi")("errors.button_expired")
     with session(engine) as db:
         assert not db.exec(select(Report)).all()
 

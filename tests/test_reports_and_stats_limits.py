@@ -13,6 +13,7 @@ from sqlmodel import func, select
 from bot import actions
 from bot.core import Core, Incoming
 from bot.guard import FloodGuard
+from bot.i18n import Messages
 from catalog import stats
 from catalog.db import session
 from catalog.models import Report
@@ -63,7 +64,7 @@ def test_sixteen_simultaneous_taps_open_at_most_the_daily_limit(core: Core, engi
 
 def test_forged_report_data_with_a_wrong_check_digit_opens_nothing(core: Core, engine: Engine) -> None:
     [reply] = core.handle(Incoming(78, callback="rm:9529999999994"))
-    assert "Nút này đã cũ" in reply.text
+    assert reply.text == Messages("vi")("errors.button_expired")
     assert reports_of(engine, 78) == 0
 
 

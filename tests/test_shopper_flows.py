@@ -26,11 +26,14 @@ from catalog.models import Product, Retailer, Subscription, UsageEvent
 from catalog.scanner import Scanner
 from catalog.service import CatalogService
 from tests.conftest import TODAY
+from tests.texts import pattern, says
 
 USER = 4_400_000_021  # no product, store or count can collide with it
 BOT = "nhanxanh_test_bot"
 HCMC = (10.7769, 106.7009)
 HOAN_KIEM = (21.0285, 105.8520)
+PROVENANCE = ("card.sample", "card.sample_dated", "card.source", "card.source_off")
+vi = Messages("vi")
 
 
 @pytest.fixture
@@ -74,12 +77,14 @@ def test_one_label_cards_lead_with_the_verdict_and_stay_under_600_characters(
         t = Messages(locale)
         lengths = []
         for card in cards:
-            shown = plain(card_text(t, card, link=f"https://t.me/{BOT}?start=p_{card.product.gtin}"))
+            text = card_text(t, card, link=f"https://t.me/{BOT}?start=p_{card.product.gtin}")
+            shown = plain(text)
             lines = shown.split("\n")
             assert lines[0][0] in "✅⚠️❌❔⏳", lines[0]
             assert lines[1] == card.product.name_vi if locale == "vi" else lines[1]
             lengths.append(len(shown))
-            assert shown.count("ữ liệu mẫu" if locale == "vi" else "ample data") == 1  # provenance once
+            said = [k for line in text.split("\n") for k in PROVENANCE if pattern(k, locale).fullmatch(line)]
+            assert said in (["card.sample"], ["card.sample_dated"]), said  # provenance once
         assert max(lengths) < CARD_BUDGET, (locale, max(lengths))
 
 
@@ -89,9 +94,9 @@ def test_expired_label_says_so_first_and_offers_greener_products_of_the_same_kin
     every = catalog.cards([p.id for p in products(engine)])  # type: ignore[misc]
     expired = next(c for c in every if c.certs and not c.any_valid)
     [reply] = send(core, expired.product.gtin)
-    first = plain(reply.text).split("\n")[0]
-    assert first.startswith("❌") and "đã hết hạn" in first
-    assert "hỏi người bán xem đã có chứng nhận mới chưa" in plain(reply.text)
+    first = reply.text.split("\n")[0]
+    assert pattern("verdict.expired").match(first), first
+    assert says(reply.text, "card.expired")  # and ask the seller whether there is a new certificate
     greener = [b for b in reply.all_buttons() if b.text.startswith("🌿") and b.data.startswith("p:")]
     assert 1 <= len(greener) <= 3
     for button in greener:
@@ -99,9 +104,7 @@ def test_expired_label_says_so_first_and_offers_greener_products_of_the_same_kin
         assert other is not None and other.any_valid and other.product.category == expired.product.category
 
 
-def test_valid_card_has_similar_products_details_and_an_open_in_bot_link(
-    core: Core, engine: Engine
-) -> None:
+def test_valid_card_has_similar_products_details_and_an_open_in_bot_link(core: Core, engine: Engine) -> None:
     product = products(engine)[0]
     [reply] = send(core, product.gtin)
     assert f'href="https://t.me/{BOT}?start=p_{product.gtin}"' in reply.text
@@ -109,7 +112,7 @@ def test_valid_card_has_similar_products_details_and_an_open_in_bot_link(
     assert similar.all_buttons() and all(b.data.startswith("p:") for b in similar.all_buttons())
     details_data = next((b.data for b in reply.all_buttons() if b.data.startswith("pd:")), f"pd:{product.id}")
     [details] = press(core, details_data)
-    assert product.gtin in details.text and "Thời hạn:" in details.text
+    assert product.gtin in details.text and says(details.text, "card.period")
 
 
 def test_save_and_history_are_per_shopper_newest_first(core: Core, engine: Engine) -> None:
@@ -120,11 +123,11 @@ def test_save_and_history_are_per_shopper_newest_first(core: Core, engine: Engin
     assert [x.data for x in history.all_buttons()] == [f"p:{c.id}", f"p:{b.id}", f"p:{a.id}"]
     [card] = press(core, f"p:{a.id}")  # one tap reopens, and moves it to the top
     [saved_card] = press(core, data_of(card, "sv:"))
-    assert saved_card.edit and any("Đã lưu" in x.text for x in saved_card.all_buttons())
+    assert saved_card.edit and any(x.text == vi("card.btn_saved") for x in saved_card.all_buttons())
     [saved] = send(core, "/saved")
     assert [x.data for x in saved.all_buttons()] == [f"p:{a.id}"]
     other = core.handle(Incoming(USER + 1, text="/saved", language_code="vi"))
-    assert not other[0].all_buttons() and "chưa lưu" in other[0].text
+    assert not other[0].all_buttons() and other[0].text == vi("saved.empty")
     press(core, data_of(saved_card, "sv:"))  # unstar
     assert not send(core, "/saved")[0].all_buttons()
 
@@ -134,11 +137,11 @@ def test_deep_links_open_a_product_a_label_and_a_store(core: Core, engine: Engin
     [card] = send(core, f"/start p_{product.gtin}")
     assert product.name_vi in card.text
     [label] = send(core, "/start l_VIETGAP")
-    assert "VietGAP" in label.text and "Cách kiểm tra" in label.text
+    assert "VietGAP" in label.text and says(label.text, "labels.verify")
     [store] = send(core, "/start s_ST01")
     assert "Tràng Tiền" in store.text and store.venue is not None
     [welcome] = send(core, "/start p_'; drop table--")
-    assert "Xin chào" in welcome.text
+    assert welcome.text == vi("start.welcome")
 
 
 def test_forget_after_confirm_leaves_no_row_about_the_shopper(core: Core, engine: Engine) -> None:
@@ -185,19 +188,19 @@ def test_location_expires_and_is_never_reused_silently(core: Core) -> None:
     clock = [datetime(2026, 11, 25, 3, 0, tzinfo=UTC)]
     core.nearby.now = lambda: clock[0]
     [near] = send(core, location=HOAN_KIEM)
-    assert "gần bạn nhất" in near.text and near.venue is not None
+    assert says(near.text, "stores.nearest") and near.venue is not None
     clock[0] += timedelta(minutes=119)
-    assert "gần bạn nhất" in send(core, "/stores")[0].text
+    assert says(send(core, "/stores")[0].text, "stores.nearest")
     clock[0] += timedelta(minutes=2)
     [ask] = send(core, "/stores")
-    assert ask.ask_location == "📍 Gửi vị trí" and "gần bạn nhất" not in ask.text
+    assert ask.ask_location == vi("stores.btn_location") and not says(ask.text, "stores.nearest")
     assert "Hoàn Kiếm" in ask.text  # listed by area instead
 
 
 def test_location_outside_hanoi_lists_by_area_without_distances(core: Core) -> None:
     [reply] = send(core, location=HCMC)
     shown = plain(reply.text)
-    assert "ngoài Hà Nội" in shown and " km" not in shown and "Cầu Giấy" in shown
+    assert says(reply.text, "stores.outside") and " km" not in shown and "Cầu Giấy" in shown
     assert reply.venue is None
 
 
@@ -206,10 +209,10 @@ def test_open_now_and_closing_time_in_hanoi_time(core: Core, engine: Engine) -> 
         store = db.exec(select(Retailer).where(Retailer.code == "ST01")).one()  # 7:30–22:00
     core.nearby.now = lambda: datetime.combine(TODAY, time(21, 0), HANOI).astimezone(UTC)
     [reply] = send(core, location=(store.lat, store.lon))
-    assert "đang mở, đóng cửa lúc 22:00" in reply.text
+    assert says(reply.text, "stores.open_until", time="22:00")
     core.nearby.now = lambda: datetime.combine(TODAY, time(6, 0), HANOI).astimezone(UTC)
     [early] = send(core, "/stores", lang="en")
-    assert "closed now, opens at 7:30 AM" in send(core, "/lang en")[0].text or "opens at" in early.text
+    assert says(early.text, "stores.closed_until", "en", time="7:30 AM")
 
 
 def test_where_to_buy_without_a_location_asks_for_one_and_groups_by_district(
@@ -222,10 +225,10 @@ def test_where_to_buy_without_a_location_asks_for_one_and_groups_by_district(
 
 def test_tips_continue_where_the_shopper_stopped(core: Core) -> None:
     [first] = send(core, "/tips")
-    assert "Mẹo 1/" in first.text
+    assert says(first.text, "tips.header", n=1)
     [second] = press(core, data_of(first, "t:"))
-    assert "Mẹo 2/" in second.text
-    assert "Mẹo 3/" in send(core, "/tips")[0].text
+    assert says(second.text, "tips.header", n=2)
+    assert says(send(core, "/tips")[0].text, "tips.header", n=3)
 
 
 @pytest.mark.parametrize(
@@ -244,7 +247,7 @@ def test_subscribe_accepts_the_ways_people_write_a_time(
 
 @pytest.mark.parametrize("typed", ["25", "7h75", "bảy giờ", "-1"])
 def test_subscribe_refuses_what_is_not_a_time(core: Core, engine: Engine, typed: str) -> None:
-    assert "chưa hiểu giờ" in send(core, f"/subscribe {typed}")[0].text
+    assert send(core, f"/subscribe {typed}")[0].text == vi("tips.bad_hour")
     with session(engine) as db:
         assert db.get(Subscription, USER) is None
 
@@ -290,5 +293,5 @@ def test_numbers_distances_and_dates_follow_the_language() -> None:
 def test_buttons_of_the_new_kinds_refuse_forged_ids(core: Core) -> None:
     for data in ("sv:999999999", "pd:999999999", "sim:999999999", "ex:7", "fy:1", "sv:-1"):
         [reply] = press(core, data)
-        assert "Nút này đã cũ" in reply.text, data
+        assert reply.text == vi("errors.button_expired"), data
     assert actions.parse("fy") == actions.ConfirmForget()
