@@ -37,6 +37,7 @@ FOUND = 0.7  # share of the query's content weight a product must match well to 
 STRONG = 0.75  # a word match at least this good counts towards FOUND
 _RERANKED = 20  # products re-ranked on their whole name, beyond the number asked for
 _MAX_QUERY_WORDS = 12
+_SURE_SLIP = 5  # a slip in a shorter word is a match only beside a word typed right
 _SEARCHED = 2  # a posting list this many times longer than the found products is searched, not spread
 
 
@@ -169,6 +170,9 @@ class SearchIndex:
         self._names: list[str] = []  # folded: Vietnamese name, English name, brand
         self._marked: list[str] = []  # the Vietnamese name with its marks, word for word
         shared: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {}  # brands, kinds, labels repeat
+        self._kinds = array("i")  # product -> its category and label words, in self._kind_words
+        kinds: dict[tuple[str, str], int] = {}
+        self._kind_words: list[frozenset[str]] = []
 
         def ids(text: Analysed) -> tuple[int, ...]:
             codes.update(text.codes)
@@ -193,6 +197,11 @@ class SearchIndex:
             best = dict.fromkeys(ids(vi), name_w)
             best.update(dict.fromkeys(ids(en), name_w))
             best.update(dict.fromkeys(brand_ids, brand_w))
+            kind = (doc.category_words, doc.label_words)
+            if kind not in kinds:
+                kinds[kind] = len(self._kind_words)
+                self._kind_words.append(frozenset((*shared_ids(kind[0])[1], *shared_ids(kind[1])[1])))
+            self._kinds.append(kinds[kind])
             for tid in shared_ids(doc.category_words)[0]:
                 old = best.get(tid)  # a name word that is also the product's kind counts a little more
                 best[tid] = kind_w if old is None else max(old, name_w + 0.1 if old > kind_w else kind_w)
@@ -347,6 +356,8 @@ class SearchIndex:
         head_repeats = False
         sets: list[frozenset[str]] = []
         plan: list[tuple[float, tuple[tuple[int, float], ...]]] = []
+        counted = [0.0] * len(words)  # what each query word adds to a product's share when matched well
+        sure: list[np.ndarray] = []  # products that a content word matches as typed, or a long word's slip
         done: set[str] = set()
         for i, word in enumerate(words):
             matches = self._expand(word.text, i == len(words) - 1)
@@ -360,12 +371,15 @@ class SearchIndex:
             if word.is_quantity:
                 continue
             strong_sum += weight
+            counted[i] = weight
             good = []
             for tid, similarity in matches:
                 if similarity >= STRONG:
                     lo, hi = self._offsets[tid], self._offsets[tid + 1]
                     # a producer's name is no match
                     good.append(self._post_docs[lo:hi][self._post_w[lo:hi] >= 0.5])
+                    if similarity >= 1.0 or len(word.text) >= _SURE_SLIP:
+                        sure.append(good[-1])
             docs = np.concatenate(good) if len(good) > 1 else good[0] if good else np.zeros(0, dtype=np.int32)
             strong[docs] += weight  # a product in two of the word's lists still counts once
             used.append(docs)
@@ -377,6 +391,7 @@ class SearchIndex:
         matched = head[strong[head] >= FOUND * strong_sum - 1e-6]
         if head_repeats:
             matched = np.unique(matched)
+        matched = matched[_members(matched, sure)]  # a short word's look-alikes alone are no match
         total = self._totals(plan, matched, best)
         count = len(matched)
         keep = limit + _RERANKED
@@ -384,7 +399,11 @@ class SearchIndex:
             top = np.argpartition(-total, keep - 1)[:keep]
             matched, total = matched[top], total[top]
         coverage = dict(zip(matched.tolist(), (total / weight_sum).tolist(), strict=True))
-        ranked = self._rerank(words, sets, coverage, min_score)
+        share = (strong[matched] / strong_sum - FOUND).tolist()  # how far above FOUND each one is
+        strong_words = {self._word_list[t] for m in plan for t, s in m[1] if s >= STRONG}
+        ranked = self._rerank(
+            words, sets, coverage, min_score, [c / strong_sum for c in counted], share, strong_words
+        )
         count -= len(matched) - len(ranked)  # left out on a closer look
         hits = [Hit(int(self._product_ids[n]), score) for score, n in ranked[:limit]]
         confident = bool(ranked) and _clear(ranked, float(strong[ranked[0][1]]) / strong_sum)
@@ -433,11 +452,18 @@ class SearchIndex:
         sets: list[frozenset[str]],
         coverage: dict[int, float],
         min_score: float,
+        counted: list[float],
+        margins: list[float],
+        strong_words: set[str],
     ) -> list[tuple[float, int]]:
         """Score each candidate (product index -> share of the query's weight it matches) on its name.
 
         Each name word becomes a bit mask of the query words it may stand for, so phrases
-        and nearness are a few integer operations per name word.
+        and nearness are a few integer operations per name word. A query word that matches
+        only one ordinary syllable of a brand of several words (``bo`` in "Bò Vui Ba Vì")
+        is no evidence for the brand's products, and is taken out of the share of the query
+        the product must match (``margins``: how far above FOUND each candidate is;
+        ``counted``: each query word's part of that share).
         """
         candidates = list(coverage)
         where: dict[str, int] = {}  # catalog word -> bits of the query words it may stand for
@@ -447,9 +473,11 @@ class SearchIndex:
         query_text = " ".join(w.text for w in words)
         marked = list({w.text: w for w in words if w.marks}.values())
         content = sum(1 << i for i, w in enumerate(words) if not w.is_quantity)
+        strong_sets = [frozenset(w for w in s if w in strong_words) for s in sets]
         pairs = max(len(words) - 1, 1)
         all_pairs = len(words) - 1
-        brand_bits: dict[str, int] = {}  # brand -> the query words that stand in it
+        brand_bits: dict[str, tuple[int, int]] = {}  # brand -> the query words in it, those in one syllable
+        kind_bits: dict[int, int] = {}  # kind -> the query words in its category and label words
         scored: list[tuple[float, int]] = []
         names = [self._names[n].split("\x1f") for n in candidates]
         closeness = np.maximum(
@@ -459,10 +487,24 @@ class SearchIndex:
             name_vi, name_en, brand = names[k]
             folded_vi = name_vi.split()
             if brand not in brand_bits:
-                words_of_brand = frozenset(brand.split())
-                brand_bits[brand] = sum(1 << i for i, s in enumerate(sets) if s & words_of_brand)
-            others = brand_bits[brand]
+                brand_bits[brand] = _brand_bits(brand.split(), sets, where, strong_sets)
+            others, lone = brand_bits[brand]
             masks_vi = [where.get(t, 0) for t in folded_vi]
+            if lone:
+                kind = self._kinds[n]
+                if kind not in kind_bits:
+                    words_of_kind = self._kind_words[kind]
+                    kind_bits[kind] = sum(1 << i for i, s in enumerate(sets) if s & words_of_kind)
+                brand_words, en = brand.split(), name_en.split()
+                elsewhere = kind_bits[kind] | _outside(masks_vi, folded_vi, brand_words)
+                elsewhere |= _outside([where.get(t, 0) for t in en], en, brand_words)
+                off = lone & ~elsewhere & content
+                left = (elsewhere | others) & content & ~off
+                if off and (
+                    margins[k] < sum(c for i, c in enumerate(counted) if off >> i & 1) - 1e-6
+                    or left.bit_count() < min(2, content.bit_count())
+                ):
+                    continue  # found through one ordinary word of its brand and at most one word besides
             near_vi, phrase_vi = _layout(masks_vi, content, others)
             near_en = phrase_en = None
             if near_vi is not True or phrase_vi < all_pairs:  # the English name may do better
@@ -480,6 +522,44 @@ class SearchIndex:
                 scored.append((round(score, 1), n))
         scored.sort(key=lambda s: (-s[0], self._product_ids[s[1]]))
         return scored
+
+
+def _brand_bits(
+    brand: list[str], sets: list[frozenset[str]], where: dict[str, int], strong: list[frozenset[str]]
+) -> tuple[int, int]:
+    """The query words that stand in a brand, and those that match only one ordinary syllable of it.
+
+    A brand of several words, of which the query matches just one, and that one a common
+    Vietnamese syllable (``mát`` of "Sạch Mát"), is not named by the query; a coined word
+    (``lumiviet``) or two words of it (``bo vui``) are.
+    """
+    inside = sum(1 << i for i, s in enumerate(sets) if s.intersection(brand))
+    hit = [w for w in brand if where.get(w)]
+    if len(brand) < 2 or len(set(hit)) != 1 or not is_syllable(hit[0]):
+        return inside, 0
+    return inside, sum(1 << i for i, s in enumerate(strong) if hit[0] in s)
+
+
+def _outside(masks: list[int], tokens: list[str], brand: list[str]) -> int:
+    """The query words that stand in a name outside the brand's own words in it."""
+    n = len(brand)
+    start = next((i for i in range(len(tokens) - n + 1) if tokens[i : i + n] == brand), -1)
+    bits = 0
+    for p, m in enumerate(masks):
+        if not start <= p < start + n or start < 0:
+            bits |= m
+    return bits
+
+
+def _members(matched: np.ndarray, lists: list[np.ndarray]) -> np.ndarray:
+    """Which of the (ascending) products are in at least one of the ascending ``lists``."""
+    inside = np.zeros(len(matched), dtype=bool)
+    for docs in lists:
+        if len(docs):
+            at = np.searchsorted(docs, matched)
+            np.minimum(at, len(docs) - 1, out=at)
+            inside |= docs[at] == matched
+    return inside
 
 
 def _clear(ranked: list[tuple[float, int]], matched_share: float) -> bool:

@@ -148,7 +148,22 @@ def decode_vni(word: str) -> str | None:
     return _finish(letters, tone)
 
 
+# What may follow ư in a syllable (ư, ưa, ưi, ưu, ưng, ưc, ưt, ưn, ưm, ươ...): ``qwe`` is no "qưe".
+_AFTER_HORN_U = frozenset("aiuncmtgơ")
+
+
+def _horn_u_fits(letters: list[str]) -> bool:
+    for i, ch in enumerate(letters):
+        if ch == "ư":
+            after = letters[i + 1] if i + 1 < len(letters) else ""
+            if (i and letters[i - 1] == "q") or (after and after not in _AFTER_HORN_U):
+                return False
+    return True
+
+
 def _finish(letters: list[str], tone: int) -> str | None:
+    if not _horn_u_fits(letters):
+        return None
     word = _with_tone(letters, tone)
     from catalog.text import fold  # local: text imports nothing from here
 

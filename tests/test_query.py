@@ -31,7 +31,7 @@ def test_vni_keys_typed_with_the_keyboard_off(typed: str, word: str) -> None:
     assert decoded is not None and marks_of(decoded) == marks_of(word)
 
 
-@pytest.mark.parametrize("typed", ["st25", "e27", "r32", "9000btu", "organic", "xanh", "led"])
+@pytest.mark.parametrize("typed", ["st25", "e27", "r32", "9000btu", "organic", "xanh", "led", "qwe", "twe"])
 def test_model_numbers_and_plain_words_are_not_keystrokes(typed: str) -> None:
     assert decode_vni(typed) is None if any(c.isdigit() for c in typed) else decode_telex(typed) is None
 
@@ -120,6 +120,27 @@ def test_look_alike_syllables_do_not_make_a_match() -> None:
     assert index.search("quat dien") == []  # quạt điện: not "quả" + "Diễn"
     assert index.search("banh mi") == []  # not "sơ mi"
     assert index.search("lol") == [] and index.search("500ml") == []
+
+
+def test_one_ordinary_word_of_a_brand_names_no_product() -> None:
+    index = SearchIndex(
+        [
+            SearchDoc(1, "Nước rửa bình sữa Sạch Mát 500ml", brand="Sạch Mát"),
+            SearchDoc(2, "Viên giặt Sạch Mát 30 viên", brand="Sạch Mát"),
+            SearchDoc(3, "Phô mai tươi Bò Vui Ba Vì 200g", brand="Bò Vui Ba Vì"),
+            SearchDoc(4, "Cam sành Quả Ngọt Miền Bắc 1kg", brand="Quả Ngọt Miền Bắc"),
+            SearchDoc(5, "Sữa tươi hữu cơ 1L", brand="Đồng Xanh"),
+            SearchDoc(6, "Sữa chua ăn", brand="Đồng Xanh"),
+            SearchDoc(7, "Nước rửa chén sả chanh", brand="Quế Thơm"),
+            SearchDoc(8, "Nước rửa rau quả", brand="Quế Thơm"),
+        ]
+    )
+    assert index.search("sua rua mat") == []  # sữa rửa mặt: "mát" is one word of a brand
+    assert index.search("pho bo") == []  # phở bò: "phô" of phô mai, "bò" of the brand
+    assert index.search("abc") == []  # a short word's look-alike ("bắc") alone is no match
+    assert index.search("sach mat vien giat")[0].product_id == 2  # two words of the brand name it
+    assert index.search("bo vui pho mai")[0].product_id == 3
+    assert index.search("cam mien bac")[0].product_id == 4
 
 
 def test_result_count_is_all_matches_not_the_page() -> None:
