@@ -270,6 +270,50 @@ class ReportsPage(Action):
 
 
 @dataclass(frozen=True, slots=True)
+class AddProduct(Action):
+    """Start the short form that adds a reported missing product to the catalog."""
+
+    TAG: ClassVar[str] = "afp"
+    ARG: ClassVar[Arg | None] = NUMBER
+    ADMIN: ClassVar[bool] = True
+    report_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FormChoice(Action):
+    """Option ``n`` of the form's current question (a category or a label)."""
+
+    TAG: ClassVar[str] = "afc"
+    ARG: ClassVar[Arg | None] = NUMBER
+    ADMIN: ClassVar[bool] = True
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class FormSkip(Action):
+    """Leave the form's current (optional) question blank."""
+
+    TAG: ClassVar[str] = "afs"
+    ADMIN: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True)
+class FormConfirm(Action):
+    """Write the finished form for this report to the catalog."""
+
+    TAG: ClassVar[str] = "afy"
+    ARG: ClassVar[Arg | None] = NUMBER
+    ADMIN: ClassVar[bool] = True
+    report_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FormCancel(Action):
+    TAG: ClassVar[str] = "afn"
+    ADMIN: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, slots=True)
 class ConfirmImport(Action):
     """Apply a checked catalog upload."""
 
@@ -312,6 +356,11 @@ ACTIONS: tuple[type[Action], ...] = (
     ResolveReport,
     DismissReport,
     ReportsPage,
+    AddProduct,
+    FormChoice,
+    FormSkip,
+    FormConfirm,
+    FormCancel,
     ConfirmImport,
     CancelImport,
 )

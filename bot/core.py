@@ -113,6 +113,8 @@ class Core:
             return self._callback(msg, t)
         if msg.image_size is not None and msg.image_size > self.max_image_bytes:
             return [too_big(t, msg.image_size, self.max_image_bytes)]
+        if self.admin.is_admin(msg.user_id) and (answer := self.admin.form_input(msg, t)) is not None:
+            return answer  # an officer in the middle of adding a product
         if msg.image is not None:
             if msg.photo_ref and (added := self.shopper_reports.add_photo(msg, t)):
                 return added

@@ -102,6 +102,11 @@ BUTTONS: dict[type[actions.Action], ButtonHandler] = {
         msg.user_id, t, a.report_id, False
     ),
     actions.ReportsPage: lambda core, msg, t, a: core.admin.reports_page(msg.user_id, t, a),
+    actions.AddProduct: lambda core, msg, t, a: core.admin.form.start(msg.user_id, t, a.report_id),
+    actions.FormChoice: lambda core, msg, t, a: core.admin.form.choose(msg.user_id, t, a.n),
+    actions.FormSkip: lambda core, msg, t, a: core.admin.form.skip(msg.user_id, t),
+    actions.FormConfirm: lambda core, msg, t, a: core.admin.form.confirm(msg.user_id, t, a.report_id),
+    actions.FormCancel: lambda core, msg, t, a: core.admin.form.cancel(msg.user_id, t),
     actions.ConfirmImport: lambda core, msg, t, a: core.admin.confirm(msg.user_id, t, a.token, apply=True),
     actions.CancelImport: lambda core, msg, t, a: core.admin.confirm(msg.user_id, t, a.token, apply=False),
 }

@@ -8,10 +8,12 @@ from bot import actions
 from bot.admin import figures
 from bot.admin.audit import audit
 from bot.admin.import_notes import import_notes
+from bot.admin.product_form import ProductForm
 from bot.admin.triage import ReportTriage
 from bot.admin.uploads import PendingUploads
 from bot.data_errors import file_error, row_error
 from bot.i18n import Messages
+from bot.incoming import Incoming
 from bot.render import esc
 from bot.replies import Attachment, Button, Reply
 from catalog import stats
@@ -48,6 +50,7 @@ class AdminDesk:
         self.catalog = catalog
         self.admin_ids = admin_ids
         self.triage = ReportTriage(engine, reports, catalog, shoppers)
+        self.form = ProductForm(engine, reports, catalog, state, self.triage.notice)
         self.uploads = PendingUploads(state)
         self.max_upload_bytes = max_upload_bytes
 
@@ -96,6 +99,14 @@ class AdminDesk:
             caption = t("admin.stats_csv_caption", start=start.isoformat(), end=end.isoformat())
             return [Reply(caption, attachment=Attachment("document", name, data))]
         return figures.stats_replies(t, result, self.catalog.labels())
+
+    def form_input(self, msg: Incoming, t: Messages) -> list[Reply] | None:
+        """A typed answer or a photo for the product form the officer has open, else None."""
+        if msg.image is not None and msg.photo_ref:
+            return self.form.photo(msg.user_id, t, msg.photo_ref, msg.photo_is_file)
+        if msg.text is not None and msg.image is None:
+            return self.form.text(msg.user_id, t, " ".join(msg.text.split()))
+        return None
 
     def reports_page(self, user_id: int, t: Messages, page: actions.ReportsPage) -> list[Reply]:
         return self.triage.listing(user_id, t, page.kind, page.before)

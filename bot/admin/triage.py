@@ -97,7 +97,9 @@ class ReportTriage:
         if resolve and report.kind == "missing" and card is None:
             row = ",".join([report.gtin or ""] + [""] * (len(COLUMNS) - 1))
             text = t("admin.not_in_catalog_yet", id=report_id, gtin=report.gtin or "-")
-            return [Reply(f"{text}\n{t('admin.new_entry')}\n<code>{','.join(COLUMNS)}\n{row}</code>")]
+            form = Button(t("admin.btn_form"), actions.AddProduct(report_id).pack())
+            csv_row = f"{t('admin.new_entry')}\n<code>{','.join(COLUMNS)}\n{row}</code>"
+            return [Reply(f"{text}\n\n{csv_row}", buttons=((form,),))]
         closed = self.reports.close(report_id, admin_id, "resolved" if resolve else "dismissed")
         if closed is None:  # another officer was quicker
             return [Reply(t("admin.report_closed", id=report_id))]
@@ -105,14 +107,14 @@ class ReportTriage:
         text = t("admin.resolved" if resolve else "admin.dismissed", id=report_id)
         if not closed.notify:
             return [Reply(text, edit=True)]
-        return [Reply(f"{text}\n{t('admin.reporter_told')}", edit=True), self._notice(closed, card, resolve)]
+        return [Reply(f"{text}\n{t('admin.reporter_told')}", edit=True), self.notice(closed, card, resolve)]
 
     def _card_of(self, report: Report) -> ProductCard | None:
         if report.kind == "missing":
             return self.catalog.by_gtin(report.gtin) if report.gtin else None
         return self.catalog.card(report.product_id) if report.product_id else None
 
-    def _notice(self, report: Report, card: ProductCard | None, resolved: bool) -> Reply:
+    def notice(self, report: Report, card: ProductCard | None, resolved: bool) -> Reply:
         """What the reporter is told: the product as the catalog now has it, or that nothing
         changed; in the language they chose, else the one they reported in."""
         shopper = self.shoppers.get(report.user_id)
