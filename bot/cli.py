@@ -240,21 +240,31 @@ def import_(
     from bot.data_errors import file_error, row_error
     from bot.i18n import Messages
     from bot.replies import plain
-    from catalog.apply import apply_catalog, check_catalog
-    from catalog.datafile import DataFileError
-    from catalog.reference import categories, known_label_codes
+    from catalog.datafile import DataFileError, path_opener
+    from catalog.db import make_engine
+    from catalog.importing import check_file, import_file
+    from catalog.migrate import SchemaError
+    from catalog.reference import categories, check_data_files, known_label_codes
     from catalog.rows import DataValidationError
-    from catalog.validate import read_catalog_file
+    from catalog.service import prepare_database
 
-    services = build(settings(), seed=False, scanner=False)
-    t = Messages("en")
+    loaded = settings()
+    check_data_files()
+    engine = make_engine(loaded.database_url)  # no search index: an import only needs the tables
     try:
-        parsed = read_catalog_file(
-            file,
-            known_label_codes(services.engine),
+        prepare_database(engine)
+    except SchemaError as exc:
+        raise fail(str(exc)) from None
+    t = Messages("en")
+    run = check_file if dry_run else import_file
+    try:
+        result = run(
+            engine,
+            path_opener(file, loaded.max_upload_bytes),
+            known_label_codes(engine),
             categories(),
+            replace=replace,
             progress=True,
-            max_bytes=services.settings.max_upload_bytes,
         )
     except DataFileError as exc:
         raise fail(f"{file}: {plain(file_error(t, exc))}") from None
@@ -265,25 +275,23 @@ def import_(
         if exc.total > 50:
             typer.echo(f"  … and {exc.total - 50} more", err=True)
         raise typer.Exit(BAD_INPUT) from None
-    _, changes = check_catalog(services.engine, parsed, replace=replace)
-    report = apply_catalog(services.engine, parsed, replace=replace, dry_run=dry_run, progress=True)
+    report, changes = result.report, result.changes
     if changes:
-        columns = ", ".join(dict.fromkeys(c.column.split(" (")[0] for c in changes))
-        typer.echo(f"columns that {'would ' if dry_run else ''}change: {columns}")
-        for c in changes[:10]:
+        typer.echo(f"columns that {'would ' if dry_run else ''}change: {', '.join(changes.columns)}")
+        for c in changes.first[:10]:
             typer.echo(f"  line {c.line}, {c.column}: {c.old!s} -> {c.new!s}")
-        if len(changes) > 10:
-            typer.echo(f"  … and {len(changes) - 10} more")
+        if changes.total > 10:
+            typer.echo(f"  … and {changes.total - 10} more")
     verb = "would change" if dry_run else "imported"
     typer.echo(
         f"{verb}: products +{report.products_added} ~{report.products_changed} "
         f"={report.products_unchanged} -{report.products_removed}; certifications "
         f"+{report.certs_added} ~{report.certs_changed} ={report.certs_unchanged} -{report.certs_removed}"
     )
-    if parsed.formula_cells:
-        cells = ", ".join(f"line {line} {column}" for line, column in parsed.formula_cells[:5])
+    if result.formula_cells:
+        cells = ", ".join(f"line {line} {column}" for line, column in result.formula_cells.first[:5])
         typer.echo(
-            f"note: {len(parsed.formula_cells)} cell(s) begin with = + - @ ({cells}); stored as text, "
+            f"note: {len(result.formula_cells)} cell(s) begin with = + - @ ({cells}); stored as text, "
             "exported with a leading '",
             err=True,
         )

@@ -1,26 +1,37 @@
 """Writing a validated catalog to the database: upsert by product key, in one transaction.
 
-The CSV import and the Open Food Facts importer both build a ``ParsedCatalog`` and hand
-it here; nothing in this module reads files.
+Rows arrive as a stream of (product, certification) pairs and are handled in batches: the
+stored rows of a batch are fetched as plain tuples, compared field by field, and the
+differences written with one ``executemany`` per statement, so memory stays flat however
+long the file is. The CSV import streams a file through here (``catalog.importing``); the
+Open Food Facts importer and small in-memory catalogs hand a ``ParsedCatalog``. Nothing in
+this module reads files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
+from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
 from tqdm import tqdm
 
-from catalog.db import assign, chunks, session
+from catalog.db import chunks
 from catalog.models import Certification, Product
+from catalog.safecsv import FormulaCells
 from catalog.text import fold
 from catalog.version import bump as bump_version
 
 PRODUCT_FIELDS = ("gtin", "name_vi", "name_en", "brand", "producer", "category", "sample")
 CERT_FIELDS = ("label_detail", "certifier", "valid_from", "valid_until", "source", "source_date")
+BATCH = 2000  # rows compared and written together
+KEPT_CHANGES = 50  # changes kept for the summary (all are counted)
+P = Product.__table__  # type: ignore[attr-defined]
+C = Certification.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(slots=True)
@@ -56,7 +67,7 @@ class ParsedCatalog:
     certs: list[CertRow] = field(default_factory=list)
     # (line, column) of cells that begin like a spreadsheet formula: stored as text, named
     # to the officer, neutralised in every export
-    formula_cells: list[tuple[int, str]] = field(default_factory=list)
+    formula_cells: FormulaCells = field(default_factory=FormulaCells)
 
 
 @dataclass(slots=True)
@@ -104,95 +115,195 @@ class FieldChange:
 
 
 @dataclass(slots=True)
-class _Plan:
-    """What an import will write, worked out by reading only (a check writes nothing)."""
+class Changes:
+    """The changes of an import for its summary: the first few row by row, every column
+    that changes, and how many there are (a large file can change millions of values)."""
 
-    report: ImportReport
-    existing: dict[str, Product]
-    product_updates: list[tuple[Product, dict[str, object]]] = field(default_factory=list)
-    cert_updates: list[tuple[Certification, dict[str, object]]] = field(default_factory=list)
-    cert_adds: list[CertRow] = field(default_factory=list)
-    cert_deletes: list[int] = field(default_factory=list)
-    products_gone: list[int] = field(default_factory=list)
-    changes: list[FieldChange] = field(default_factory=list)
+    first: list[FieldChange] = field(default_factory=list)
+    columns: dict[str, None] = field(default_factory=dict)  # in order of first change
+    total: int = 0
+
+    def add(self, change: FieldChange) -> None:
+        self.total += 1
+        self.columns.setdefault(change.column.split(" (")[0])
+        if len(self.first) < KEPT_CHANGES:
+            self.first.append(change)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
 
 
-def _differences(obj: object, values: dict[str, object]) -> list[tuple[str, object, object]]:
-    return [(k, getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v]
+Item = tuple[ProductRow, CertRow]
 
 
-def _plan(db, parsed: ParsedCatalog, replace: bool, progress: bool) -> _Plan:  # type: ignore[no-untyped-def]
-    report = ImportReport()
+@dataclass(slots=True)
+class _Run:
+    """One pass over the rows: what has been seen, counted and (unless dry) written."""
+
+    conn: Connection
+    write: bool
+    report: ImportReport = field(default_factory=ImportReport)
+    changes: Changes = field(default_factory=Changes)
+    handled: set[str] = field(default_factory=set)  # product keys already compared
+    existed: list[int] = field(default_factory=list)  # ids of stored products in the file
+
+
+def apply_items(
+    conn: Connection,
+    items: Iterable[Item],
+    product_keys: Collection[str],
+    cert_keys: Collection[tuple[str, str, str]],
+    replace: bool = False,
+    write: bool = True,
+) -> tuple[ImportReport, Changes]:
+    """Compare (and with ``write``, write) a stream of rows in the caller's transaction.
+
+    A product named in the stream gets exactly the certifications listed for it;
+    ``product_keys`` and ``cert_keys`` are every product and certification of the whole
+    stream, looked at only after the last row (they may be filled while it is read). With
+    ``replace`` stored products missing from ``product_keys`` are removed too.
+    """
+    run = _Run(conn, write)
+    it = iter(items)
+    while batch := list(islice(it, BATCH)):
+        _batch(run, batch)
+    _removed_certs(run, cert_keys)
     if replace:
-        existing = {p.key: p for p in db.exec(select(Product))}
-    else:  # only the products this file names, so chunked imports stay linear
-        existing = {}
-        for keys in chunks(list(parsed.products)):
-            stmt = select(Product).where(Product.key.in_(keys))  # type: ignore[attr-defined]
-            existing.update({p.key: p for p in db.exec(stmt)})
-    plan = _Plan(report, existing)
-    for row in tqdm(parsed.products.values(), desc="products", disable=None if progress else True):
-        product = existing.get(row.key)
-        values = {f: getattr(row, f) for f in PRODUCT_FIELDS}
-        if product is None:
+        _removed_products(run, product_keys)
+    run.report.dry_run = not write
+    return run.report, run.changes
+
+
+def _differences(stored: Any, row: object, names: tuple[str, ...]) -> list[tuple[str, object, object]]:
+    return [(f, getattr(stored, f), getattr(row, f)) for f in names if getattr(stored, f) != getattr(row, f)]
+
+
+def _stored_products(conn: Connection, keys: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for chunk in chunks(keys):
+        stmt = select(P.c.id, P.c.key, *(P.c[f] for f in PRODUCT_FIELDS)).where(P.c.key.in_(chunk))
+        found.update((r.key, r) for r in conn.execute(stmt))
+    return found
+
+
+def _batch(run: _Run, batch: list[Item]) -> None:
+    report, conn = run.report, run.conn
+    stored = _stored_products(conn, list({p.key for p, _ in batch}))
+    new_products: list[dict[str, object]] = []
+    product_updates: list[dict[str, object]] = []
+    for product, _ in batch:
+        if product.key in run.handled:
+            continue
+        run.handled.add(product.key)
+        current = stored.get(product.key)
+        if current is None:
             report.products_added += 1
+            new_products.append({"key": product.key, **{f: getattr(product, f) for f in PRODUCT_FIELDS}})
             continue
-        diff = _differences(product, values)
-        if diff:
-            report.products_changed += 1
-            plan.product_updates.append((product, values))
-            plan.changes.extend(FieldChange(row.line, row.key, c, old, new) for c, old, new in diff)
-        else:
+        run.existed.append(current.id)
+        diff = _differences(current, product, PRODUCT_FIELDS)
+        if not diff:
             report.products_unchanged += 1
-    current: dict[tuple[int, str, str], Certification] = {}
-    ids = [p.id for key, p in existing.items() if key in parsed.products]
-    for chunk in chunks(ids):
-        stmt = select(Certification).where(Certification.product_id.in_(chunk))  # type: ignore[union-attr]
-        for cert in db.exec(stmt):
-            current[(cert.product_id, cert.label_code, cert.certificate_no)] = cert
-    kept: set[int] = set()
-    for row in parsed.certs:
-        product = existing.get(row.product_key)
-        cert = current.get((product.id, row.label, row.certificate_no)) if product else None  # type: ignore[arg-type]
-        if cert is None:
-            report.certs_added += 1
-            plan.cert_adds.append(row)
             continue
-        kept.add(cert.id)  # type: ignore[arg-type]
-        values = {f: getattr(row, f) for f in CERT_FIELDS}
-        diff = _differences(cert, values)
-        if diff:
-            report.certs_changed += 1
-            plan.cert_updates.append((cert, values))
-            label = f"{row.label} {row.certificate_no}".strip()
-            plan.changes.extend(
-                FieldChange(row.line, row.product_key, f"{c} ({label})", old, new) for c, old, new in diff
-            )
-        else:
+        report.products_changed += 1
+        product_updates.append({"_id": current.id, **{f: getattr(product, f) for f in PRODUCT_FIELDS}})
+        for column, old, new in diff:
+            run.changes.add(FieldChange(product.line, product.key, column, old, new))
+    if run.write and new_products:
+        conn.execute(insert(P), new_products)
+        stored.update(_stored_products(conn, [p["key"] for p in new_products]))  # type: ignore[misc]
+    if run.write and product_updates:
+        values = {f: bindparam(f) for f in PRODUCT_FIELDS}
+        conn.execute(update(P).where(P.c.id == bindparam("_id")).values(values), product_updates)
+    ids = [r.id for r in stored.values()]
+    current_certs: dict[tuple[int, str, str], Any] = {}
+    for chunk in chunks(ids):
+        stmt = select(
+            C.c.id, C.c.product_id, C.c.label_code, C.c.certificate_no, *(C.c[f] for f in CERT_FIELDS)
+        ).where(C.c.product_id.in_(chunk))
+        current_certs.update(((r.product_id, r.label_code, r.certificate_no), r) for r in conn.execute(stmt))
+    cert_adds: list[dict[str, object]] = []
+    cert_updates: list[dict[str, object]] = []
+    for product, cert in batch:
+        owner = stored.get(product.key)
+        current = current_certs.get((owner.id, cert.label, cert.certificate_no)) if owner else None
+        values = {f: getattr(cert, f) for f in CERT_FIELDS}
+        if current is None:
+            report.certs_added += 1
+            if owner is not None:
+                cert_adds.append(
+                    {
+                        "product_id": owner.id,
+                        "label_code": cert.label,
+                        "certificate_no": cert.certificate_no,
+                        **values,
+                    }
+                )
+            continue
+        diff = _differences(current, cert, CERT_FIELDS)
+        if not diff:
             report.certs_unchanged += 1
-    for cert in current.values():
-        if cert.id not in kept:
-            plan.cert_deletes.append(cert.id)  # type: ignore[arg-type]
-            report.certs_removed += 1
-    if replace:
-        plan.products_gone = [p.id for key, p in existing.items() if key not in parsed.products]  # type: ignore[misc]
-        report.products_removed = len(plan.products_gone)
-        for chunk in chunks(plan.products_gone):
-            report.certs_removed += len(
-                db.exec(select(Certification.id).where(Certification.product_id.in_(chunk))).all()  # type: ignore[union-attr]
-            )
-    return plan
+            continue
+        report.certs_changed += 1
+        cert_updates.append({"_id": current.id, **values})
+        label = f"{cert.label} {cert.certificate_no}".strip()
+        for column, old, new in diff:
+            run.changes.add(FieldChange(cert.line, cert.product_key, f"{column} ({label})", old, new))
+    if run.write and cert_adds:
+        conn.execute(insert(C), cert_adds)
+    if run.write and cert_updates:
+        values = {f: bindparam(f) for f in CERT_FIELDS}
+        conn.execute(update(C).where(C.c.id == bindparam("_id")).values(values), cert_updates)
+
+
+def _removed_certs(run: _Run, cert_keys: Collection[tuple[str, str, str]]) -> None:
+    """Stored certifications of the file's products that the file no longer lists."""
+    gone: list[int] = []
+    for chunk in chunks(run.existed):
+        stmt = (
+            select(C.c.id, P.c.key, C.c.label_code, C.c.certificate_no)
+            .join(P, P.c.id == C.c.product_id)
+            .where(C.c.product_id.in_(chunk))
+        )
+        gone += [
+            r.id for r in run.conn.execute(stmt) if (r.key, r.label_code, r.certificate_no) not in cert_keys
+        ]
+    run.report.certs_removed += len(gone)
+    if run.write:
+        for chunk in chunks(gone):
+            run.conn.execute(delete(C).where(C.c.id.in_(chunk)))
+
+
+def _removed_products(run: _Run, product_keys: Collection[str]) -> None:
+    """With ``replace``: stored products the file does not name, and their certifications."""
+    gone = [r.id for r in run.conn.execute(select(P.c.id, P.c.key)) if r.key not in product_keys]
+    run.report.products_removed = len(gone)
+    for chunk in chunks(gone):
+        count = select(func.count()).select_from(C).where(C.c.product_id.in_(chunk))
+        run.report.certs_removed += run.conn.execute(count).scalar_one()
+        if run.write:
+            run.conn.execute(delete(C).where(C.c.product_id.in_(chunk)))
+            run.conn.execute(delete(P).where(P.c.id.in_(chunk)))
+
+
+# -- small catalogs held in memory (tests, the Open Food Facts importer's batches) ---------------
+def _items(parsed: ParsedCatalog) -> Iterator[Item]:
+    for cert in parsed.certs:
+        yield parsed.products[cert.product_key], cert
+
+
+def _keys(parsed: ParsedCatalog) -> set[tuple[str, str, str]]:
+    return {(c.product_key, c.label, c.certificate_no) for c in parsed.certs}
 
 
 def check_catalog(
     engine: Engine, parsed: ParsedCatalog, replace: bool = False
-) -> tuple[ImportReport, list[FieldChange]]:
+) -> tuple[ImportReport, Changes]:
     """What ``apply_catalog`` would do and which stored values it would change; reads only."""
-    with session(engine) as db:
-        plan = _plan(db, parsed, replace, progress=False)
-        db.rollback()
-    plan.report.dry_run = True
-    return plan.report, plan.changes
+    with engine.connect() as conn:
+        result = apply_items(conn, _items(parsed), parsed.products, _keys(parsed), replace, write=False)
+        conn.rollback()
+    return result
 
 
 def apply_catalog(
@@ -202,56 +313,22 @@ def apply_catalog(
     dry_run: bool = False,
     progress: bool = False,
 ) -> ImportReport:
-    """Write a validated catalog in one short transaction (nothing is written when ``dry_run``).
+    """Write a validated catalog in one transaction (nothing is written when ``dry_run``).
 
-    Products are matched on their stable key; a product named in the file gets exactly
-    the certifications the file lists. With ``replace`` products missing from the file
-    are removed too. Everything that can be worked out by reading is done before the
-    first write, so the write lock is held only while rows are actually written.
+    Products are matched on their stable key; a product named in the catalog gets exactly
+    the certifications it lists. With ``replace`` products missing from it are removed too.
     """
-    with session(engine) as db:
-        if dry_run:
-            report = _plan(db, parsed, replace, progress).report
-            report.dry_run = True
-            db.rollback()
-            return report
-        report = apply_in(db, parsed, replace, progress)
+    if dry_run:
+        return check_catalog(engine, parsed, replace)[0]
+    items = tqdm(_items(parsed), total=len(parsed.certs), desc="writing", disable=None if progress else True)
+    with engine.begin() as conn:
+        report, _ = apply_items(conn, items, parsed.products, _keys(parsed), replace)
         if report.changed_anything:
-            bump_version(db)
-        db.commit()
+            bump_version(conn)
     return report
 
 
-def apply_in(db, parsed: ParsedCatalog, replace: bool = False, progress: bool = False) -> ImportReport:  # type: ignore[no-untyped-def]
-    """Write ``parsed`` in the caller's transaction (not committed, version not bumped), for
-    importers that write several batches all or nothing."""
-    plan = _plan(db, parsed, replace, progress)
-    if not plan.report.changed_anything:
-        return plan.report
-    for obj, values in [*plan.product_updates, *plan.cert_updates]:
-        assign(obj, values)
-        db.add(obj)
-    added = [
-        Product(key=row.key, **{f: getattr(row, f) for f in PRODUCT_FIELDS})
-        for row in parsed.products.values()
-        if row.key not in plan.existing
-    ]
-    db.add_all(added)
-    db.flush()
-    pids = {p.key: p.id for p in [*plan.existing.values(), *added]}
-    for chunk in chunks(plan.cert_deletes):
-        db.exec(delete(Certification).where(Certification.id.in_(chunk)))  # type: ignore[union-attr,call-overload]
-    for row in plan.cert_adds:
-        db.add(
-            Certification(
-                product_id=pids[row.product_key],
-                label_code=row.label,
-                certificate_no=row.certificate_no,
-                **{f: getattr(row, f) for f in CERT_FIELDS},
-            )
-        )
-    for chunk in chunks(plan.products_gone):
-        db.exec(delete(Certification).where(Certification.product_id.in_(chunk)))  # type: ignore[union-attr,call-overload]
-        db.exec(delete(Product).where(Product.id.in_(chunk)))  # type: ignore[union-attr,call-overload]
-    db.flush()
-    return plan.report
+def apply_in(db, parsed: ParsedCatalog, replace: bool = False) -> ImportReport:  # type: ignore[no-untyped-def]
+    """Write ``parsed`` in the caller's session and transaction (not committed, version not
+    bumped), for importers that write several batches all or nothing."""
+    return apply_items(db.connection(), _items(parsed), parsed.products, _keys(parsed), replace)[0]

@@ -30,7 +30,7 @@ def is_ascii_digits(text: str) -> bool:
 def strip_invisible(text: str) -> str:
     """Remove format characters: zero-width spaces and joiners, bidi marks and overrides,
     the byte-order mark, soft hyphens (Unicode category Cf)."""
-    if text.isascii():
+    if text.isascii() or text.isprintable():  # no Cf character is printable: the usual fast path
         return text
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 

@@ -7,16 +7,21 @@ language from the message files (``data_errors.<code>``).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import io
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 # Size limit for a data file: the default of the MAX_UPLOAD_BYTES setting, which the bot passes in.
 MAX_FILE_BYTES = 50 * 1000 * 1000
 
 Row = tuple[int, list[str]]  # line number in the file, values in header order
+Opener = Callable[[], BinaryIO]  # opens a data file again for another pass over its rows
+_HEAD = 65536  # bytes looked at for NUL (a binary file) before reading on
 
 
 class DataFileError(ValueError):
@@ -57,11 +62,72 @@ def decode(data: bytes, limit: int = MAX_FILE_BYTES) -> str:
         raise DataFileError("file_not_utf8", line=data[: exc.start].count(b"\n") + 1) from None
 
 
+def path_opener(path: Path, limit: int = MAX_FILE_BYTES) -> Opener:
+    """Opens ``path`` for streaming, refusing a file over ``limit`` before reading it."""
+
+    def open_() -> BinaryIO:
+        try:
+            check_size(path.stat().st_size, limit)
+            return path.open("rb")
+        except OSError as exc:
+            raise DataFileError("cannot_open", reason=exc.strerror or str(exc)) from None
+
+    return open_
+
+
+def bytes_opener(data: bytes, limit: int = MAX_FILE_BYTES) -> Opener:
+    """Opens bytes already in memory (an upload) like a file."""
+    check_size(len(data), limit)
+    return lambda: io.BytesIO(data)
+
+
+def text_lines(stream: BinaryIO) -> Iterator[str]:
+    """The lines of a spreadsheet's 'CSV UTF-8' file, decoded as they are read (so a large
+    file is never held in memory whole). Same refusals as ``decode``, with the line of the
+    first byte that is not UTF-8."""
+    head = stream.read(_HEAD)
+    if not head.strip():
+        raise DataFileError("file_empty")
+    if b"\x00" in head:
+        raise DataFileError("file_binary")
+    stream.seek(0)
+    wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+
+    def lines() -> Iterator[str]:
+        try:
+            yield from wrapper
+        except UnicodeDecodeError:
+            raise DataFileError("file_not_utf8", line=_first_bad_line(wrapper.detach())) from None
+        finally:
+            with contextlib.suppress(ValueError):  # ValueError: detached already
+                wrapper.detach()  # the caller closes the stream it opened
+
+    return lines()
+
+
+def _first_bad_line(raw: BinaryIO) -> int:
+    raw.seek(0)
+    for number, line in enumerate(raw, 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            return number
+    return 1
+
+
 def rows(text: str, required: Iterable[str], columns: Iterable[str]) -> tuple[list[str], Iterator[Row]]:
-    """Header (lower case) and the non-blank rows; commas or semicolons as separators."""
-    first = text.split("\n", 1)[0]
+    """Header (lower case) and the non-blank rows of a file's text."""
+    return read_rows(io.StringIO(text, newline=""), required, columns)
+
+
+def read_rows(
+    lines: Iterable[str], required: Iterable[str], columns: Iterable[str]
+) -> tuple[list[str], Iterator[Row]]:
+    """Header (lower case) and the non-blank rows, read lazily; commas or semicolons as separators."""
+    lines = iter(lines)
+    first = next(lines, "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error):

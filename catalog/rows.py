@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, TypeVar
 
@@ -122,16 +122,31 @@ def _whole_number(value: object) -> int:
     return int(text)
 
 
+# Dates a cell may hold. Only unambiguous ones: 03/04/2027 is 3 April in Hà Nội and 4 March
+# in a sheet saved with US settings, so a day/month date is taken only when the day is over 12
+# (or equals the month); anything else must be written YYYY-MM-DD.
+DATE_FORMATS = "YYYY-MM-DD, DD/MM/YYYY"
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
 def _day(value: object) -> date | None:
-    text = _text(value)
+    text = _text(value).strip()
     if not text:
         return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise problem("bad_date", value=text)
+    if m := _ISO.fullmatch(text):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := _DMY.fullmatch(text):
+        day, month, year = (int(g) for g in m.groups())
+    else:
+        raise problem("bad_date", value=text, formats=DATE_FORMATS)
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        raise problem("bad_date", value=text, formats=DATE_FORMATS) from None
+    if m.re is _DMY and day <= 12 and day != month:
+        raise problem("ambiguous_date", value=text, formats=DATE_FORMATS)
+    return found
 
 
 def _gtin(value: object) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -63,12 +64,30 @@ def to_csv(rows: Iterable[Iterable[object]]) -> str:
     return buf.getvalue()
 
 
+@dataclass(slots=True)
+class FormulaCells:
+    """Cells of an imported file that begin like a formula: the first few by (line, column),
+    and how many (a hostile file can have millions; they are not all kept)."""
+
+    first: list[tuple[int, str]] = field(default_factory=list)
+    total: int = 0
+    keep: int = 20
+
+    def add(self, line: int, column: str) -> None:
+        self.total += 1
+        if len(self.first) < self.keep:
+            self.first.append((line, column))
+
+    def __len__(self) -> int:
+        return self.total
+
+
 def flag_formulas(
-    header: list[str], body: Iterable[tuple[int, list[str]]], found: list[tuple[int, str]]
+    header: list[str], body: Iterable[tuple[int, list[str]]], found: FormulaCells
 ) -> Iterator[tuple[int, list[str]]]:
     """Pass rows through, noting (line, column) of every cell that starts like a formula."""
     for line, values in body:
         for column, value in zip(header, values, strict=False):
             if is_formula_like(value.lstrip(" ")):
-                found.append((line, column))
+                found.add(line, column)
         yield line, values

@@ -93,9 +93,15 @@ class StateStore:
             payload = conn.execute(stmt).scalar()
         return None if payload is None else json.loads(payload)
 
-    def drop(self, kind: str, key: str | int) -> None:
+    def drop(self, kind: str, key: str | int) -> bool:
+        """Remove the value, live or expired; True when there was a live one."""
         with self.engine.begin() as conn:
-            conn.execute(delete(TABLE).where(TABLE.c.kind == kind, TABLE.c.key == str(key)))
+            found = conn.execute(
+                delete(TABLE)
+                .where(TABLE.c.kind == kind, TABLE.c.key == str(key))
+                .returning(TABLE.c.expires_at > self._now())
+            ).scalar()
+        return bool(found)
 
     def purge(self) -> int:
         """Delete expired rows; returns how many."""

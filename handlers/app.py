@@ -89,6 +89,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         app.job_queue.run_repeating(send_due_tips, interval=60, first=10, name="daily-tips")
         app.job_queue.run_repeating(flush_usage, interval=5, first=5, name="usage-flush")
         app.job_queue.run_repeating(privacy_upkeep, interval=3600, first=30, name="privacy-upkeep")
+        app.job_queue.run_repeating(state_upkeep, interval=60, first=60, name="state-upkeep")
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
@@ -164,6 +165,12 @@ async def privacy_upkeep(context: BotContext) -> None:
     """Hourly: usage records older than the retention lose their user ids."""
     services = context.bot_data.ready
     await asyncio.to_thread(services.core.shopper_pages.upkeep)
+
+
+async def state_upkeep(context: BotContext) -> None:
+    """Every minute: expired conversation state is deleted, above all checked uploads that
+    were never confirmed (a whole file each), so none outlives its 15 minutes by much."""
+    await asyncio.to_thread(context.bot_data.ready.core.state.purge)
 
 
 async def flush_usage(context: BotContext) -> None:

@@ -4,6 +4,10 @@ database), and expires when it should."""
 
 from __future__ import annotations
 
+import base64
+import json
+import zlib
+
 import pytest
 from sqlmodel import select
 
@@ -78,7 +82,8 @@ def test_an_upload_confirmed_on_another_worker_is_imported_once(two: tuple[Core,
     confirm = summary.buttons[0][0]
     with session(a.shoppers.engine) as db:
         [kept] = db.exec(select(ConversationState).where(ConversationState.kind == "upload")).all()
-    assert "Rau thử" in kept.payload and kept.user_id == ADMIN  # the parsed rows, in the database
+    file = zlib.decompress(base64.b64decode(json.loads(kept.payload)["file"]))
+    assert "Rau thử" in file.decode() and kept.user_id == ADMIN  # the checked file, in the database
     [done] = say(b, ADMIN, callback=confirm.data)
     assert "Đã nhập new.csv" in plain(done.text)
     [again] = say(a, ADMIN, callback=confirm.data)

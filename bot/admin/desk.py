@@ -17,9 +17,9 @@ from bot.incoming import Incoming
 from bot.render import esc
 from bot.replies import Attachment, Button, Reply
 from catalog import stats
-from catalog.apply import apply_catalog, check_catalog
-from catalog.datafile import DataFileError
+from catalog.datafile import DataFileError, bytes_opener
 from catalog.export import export_csv
+from catalog.importing import check_file, import_file
 from catalog.reference import categories, known_label_codes
 from catalog.reports import ReportBook
 from catalog.rows import DataValidationError
@@ -27,7 +27,6 @@ from catalog.service import CatalogService
 from catalog.shoppers import ShopperStore
 from catalog.state import StateStore
 from catalog.usage import UsageLog
-from catalog.validate import parse_catalog
 
 ADMIN_COMMANDS = ("admin", "export", "reports", "stats")
 MAX_SHOWN_ERRORS = 20
@@ -129,21 +128,19 @@ class AdminDesk:
             mb, limit = f"{size / 1_000_000:.1f}", self.max_upload_bytes // 1_000_000
             return [Reply(t("admin.upload_too_big", name=name, size=mb, limit=limit))]
         try:
-            parsed = parse_catalog(
-                data, known_label_codes(self.engine), categories(), max_bytes=self.max_upload_bytes
+            checked = check_file(
+                self.engine,
+                bytes_opener(data, self.max_upload_bytes),
+                known_label_codes(self.engine),
+                categories(),
             )
-        except DataFileError as exc:
-            audit(self.engine, user_id, "upload rejected", f"{name}: {exc}")
-            return [Reply(t.raw("admin.import_file_error", name=esc(name), error=file_error(t, exc)))]
-        except DataValidationError as exc:
-            audit(self.engine, user_id, "upload rejected", f"{name}: {exc.total} problems")
-            shown = "\n".join(row_error(t, e) for e in exc.errors[:MAX_SHOWN_ERRORS])
-            more = f"\n… +{exc.total - MAX_SHOWN_ERRORS}" if exc.total > MAX_SHOWN_ERRORS else ""
-            return [Reply(f"{t('admin.import_errors', name=name, count=exc.total)}\n{shown}{more}")]
-        report, changes = check_catalog(self.engine, parsed)
-        token = self.uploads.add(user_id, name, parsed)
+        except (DataFileError, DataValidationError) as exc:
+            return [self._refused(user_id, t, name, exc)]
+        report, changes = checked.report, checked.changes
+        token, replaced = self.uploads.add(user_id, name, data)
         audit(self.engine, user_id, "upload checked", name)
-        text = t(
+        text = t("admin.upload_replaces", old=replaced) + "\n\n" if replaced else ""
+        text += t(
             "admin.import_summary",
             name=name,
             p_added=report.products_added,
@@ -154,7 +151,7 @@ class AdminDesk:
             c_same=report.certs_unchanged,
             c_removed=report.certs_removed,
         )
-        text += import_notes(t, changes, parsed.formula_cells)
+        text += import_notes(t, changes, checked.formula_cells)
         buttons = (
             (
                 Button(t("admin.btn_confirm"), actions.ConfirmImport(token).pack()),
@@ -163,15 +160,36 @@ class AdminDesk:
         )
         return [Reply(text, buttons=buttons)]
 
+    def _refused(
+        self, user_id: int, t: Messages, name: str, exc: DataFileError | DataValidationError
+    ) -> Reply:
+        if isinstance(exc, DataFileError):
+            audit(self.engine, user_id, "upload rejected", f"{name}: {exc}")
+            return Reply(t.raw("admin.import_file_error", name=esc(name), error=file_error(t, exc)))
+        audit(self.engine, user_id, "upload rejected", f"{name}: {exc.total} problems")
+        shown = "\n".join(row_error(t, e) for e in exc.errors[:MAX_SHOWN_ERRORS])
+        more = f"\n… +{exc.total - MAX_SHOWN_ERRORS}" if exc.total > MAX_SHOWN_ERRORS else ""
+        return Reply(f"{t('admin.import_errors', name=name, count=exc.total)}\n{shown}{more}")
+
     def confirm(self, user_id: int, t: Messages, token: str, apply: bool) -> list[Reply]:
-        """Apply (or drop) a checked upload; only its sender can, within 15 minutes."""
+        """Apply (or drop) a checked upload; only its sender can, within 15 minutes. The file
+        is checked again as it is written, against the catalog as it is now."""
         pending = self.uploads.take(user_id, token)
         if pending is None:
             return [Reply(t("admin.import_expired"), edit=True)]
         if not apply:
             audit(self.engine, user_id, "import cancelled", pending.name)
             return [Reply(t("admin.import_cancelled"), edit=True)]
-        report = apply_catalog(self.engine, pending.parsed)
+        try:
+            done = import_file(
+                self.engine,
+                bytes_opener(pending.data, self.max_upload_bytes),
+                known_label_codes(self.engine),
+                categories(),
+            )
+        except (DataFileError, DataValidationError) as exc:  # the labels changed meanwhile
+            return [self._refused(user_id, t, pending.name, exc)]
+        report = done.report
         self.catalog.refresh()
         audit(
             self.engine,

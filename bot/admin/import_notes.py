@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.i18n import Messages
 from bot.render import esc, short
-from catalog.apply import FieldChange
+from catalog.apply import Changes
+from catalog.safecsv import FormulaCells
 
 SHOWN_CHANGES = 10
 SHOWN_CELLS = 5
@@ -16,11 +17,7 @@ def _value(t: Messages, value: object) -> str:
     return esc(short(text, 60)) if text else t("admin.empty_value")
 
 
-def changed_columns(changes: list[FieldChange]) -> list[str]:
-    return list(dict.fromkeys(c.column.split(" (")[0] for c in changes))
-
-
-def import_notes(t: Messages, changes: list[FieldChange], formula_cells: list[tuple[int, str]]) -> str:
+def import_notes(t: Messages, changes: Changes, formula_cells: FormulaCells) -> str:
     parts: list[str] = []
     if changes:
         rows = [
@@ -31,13 +28,13 @@ def import_notes(t: Messages, changes: list[FieldChange], formula_cells: list[tu
                 old=_value(t, c.old),
                 new=_value(t, c.new),
             )
-            for c in changes[:SHOWN_CHANGES]
+            for c in changes.first[:SHOWN_CHANGES]
         ]
-        if len(changes) > SHOWN_CHANGES:
-            rows.append(f"… +{len(changes) - SHOWN_CHANGES}")
-        parts.append(t("admin.changed_columns", columns=", ".join(changed_columns(changes))))
+        if changes.total > SHOWN_CHANGES:
+            rows.append(f"… +{changes.total - SHOWN_CHANGES}")
+        parts.append(t("admin.changed_columns", columns=", ".join(changes.columns)))
         parts.extend(rows)
     if formula_cells:
-        cells = ", ".join(f"{line}/{column}" for line, column in formula_cells[:SHOWN_CELLS])
+        cells = ", ".join(f"{line}/{column}" for line, column in formula_cells.first[:SHOWN_CELLS])
         parts.append(t("admin.formula_cells", count=len(formula_cells), cells=esc(cells)))
     return "\n\n" + "\n".join(parts) if parts else ""

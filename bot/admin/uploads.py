@@ -1,28 +1,29 @@
 """Catalog uploads checked and waiting for the officer's confirmation (15 minutes).
 
-The checked rows are kept in the state store (the database), not in memory, so the confirm
-button works after a restart and on whichever worker receives the press.
+What is kept is the file itself, compressed, in the state store (the database), not the
+checked rows in memory: the confirm button works after a restart and on whichever worker
+receives the press, and confirming checks the file again against the catalog as it is
+then. An officer has at most one upload waiting: a new one replaces it. Expired uploads
+are deleted by the state store's regular sweep (``handlers.app.state_upkeep``).
 """
 
 from __future__ import annotations
 
+import base64
 import secrets
-from dataclasses import asdict, dataclass, fields
-from datetime import date
-from typing import Any
+import zlib
+from dataclasses import dataclass
 
-from catalog.apply import CertRow, ParsedCatalog, ProductRow
 from catalog.state import StateStore
 
 UPLOAD_TTL = 15 * 60
-_DATES = {f.name for f in fields(CertRow) if "date" in str(f.type)}
 
 
 @dataclass(frozen=True, slots=True)
 class PendingUpload:
     admin_id: int
     name: str
-    parsed: ParsedCatalog
+    data: bytes
 
 
 class PendingUploads:
@@ -32,34 +33,23 @@ class PendingUploads:
         self.state = state
         self.ttl = ttl
 
-    def add(self, admin_id: int, name: str, parsed: ParsedCatalog) -> str:
+    def add(self, admin_id: int, name: str, data: bytes) -> tuple[str, str | None]:
+        """Keep a checked file; its token, and the name of a waiting upload it replaced."""
         token = secrets.token_urlsafe(12)
-        value = {"admin_id": admin_id, "name": name, "parsed": _encode(parsed)}
+        previous = self.state.get("upload_of", admin_id)
+        replaced = previous["name"] if previous and self.state.drop("upload", previous["token"]) else None
+        packed = base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+        value = {"admin_id": admin_id, "name": name, "file": packed}
         self.state.put("upload", token, value, self.ttl, user_id=admin_id)
-        return token
+        self.state.put("upload_of", admin_id, {"token": token, "name": name}, self.ttl)
+        return token, replaced
 
     def take(self, admin_id: int, token: str) -> PendingUpload | None:
-        """The upload behind ``token``, removed; None when expired, taken or someone else's."""
-        seen = self.state.get("upload", token)
-        if seen is None or seen["admin_id"] != admin_id:
+        """The upload behind ``token``, removed; None when expired, taken, replaced or someone else's."""
+        mine = self.state.get("upload_of", admin_id)
+        if mine is None or mine["token"] != token:
             return None
         value = self.state.take("upload", token)  # one press wins, even across workers
         if value is None:
             return None
-        return PendingUpload(admin_id, value["name"], _decode(value["parsed"]))
-
-
-def _encode(parsed: ParsedCatalog) -> dict[str, Any]:
-    certs = [
-        {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(c).items()} for c in parsed.certs
-    ]
-    return {"products": [asdict(p) for p in parsed.products.values()], "certs": certs}
-
-
-def _decode(value: dict[str, Any]) -> ParsedCatalog:
-    products = {row["key"]: ProductRow(**row) for row in value["products"]}
-    certs = [
-        CertRow(**{k: (date.fromisoformat(v) if k in _DATES and v else v) for k, v in row.items()})
-        for row in value["certs"]
-    ]
-    return ParsedCatalog(products, certs)
+        return PendingUpload(admin_id, value["name"], zlib.decompress(base64.b64decode(value["file"])))
