@@ -107,8 +107,8 @@ class Places:
         return nearest(t, self.stores.nearest(*near, limit=5), self.nearby.now())
 
     def located(self, user_id: int, t: Messages, lat: float, lon: float) -> Reply:
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            return Reply(t("errors.unsupported"), keyboard=menu.keyboard(t))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also NaN; changes nothing
+            return Reply(t("stores.bad_location"), keyboard=menu.keyboard(t))
         self.shoppers.set_location(user_id, lat, lon, at=self.nearby.now())
         if not near_hanoi(lat, lon):
             return self._outside(t)

@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 import uvicorn
 from sqlalchemy import text
+from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -194,3 +195,29 @@ async def test_updates_are_recorded_answered_once_and_replayed_after_a_crash(
     with session(services.engine) as db:
         counted = db.exec(select(func.count()).select_from(UsageEvent).where(UsageEvent.user_id == 777)).one()
     assert counted == 1  # the usage count is written before the update counts as answered
+
+
+async def test_the_webhook_server_strips_old_usage_records_of_the_user_id(
+    server: FakeBotApi, services: Services, unused_tcp_port: int
+) -> None:
+    """``serve`` schedules the same jobs as polling, the usage retention among them."""
+    from datetime import timedelta
+
+    from catalog.db import session
+    from catalog.models import UsageEvent
+
+    today = services.catalog.today()
+    old = today - services.core.shopper_pages.usage_retention - timedelta(days=1)
+    with session(services.engine) as db:
+        db.add(UsageEvent(day=old, user_id=4_400_000_001, kind="name", found=True))
+        db.add(UsageEvent(day=today, user_id=4_400_000_002, kind="name", found=True))
+        db.commit()
+    app = create_app(settings_for(server), services, rate_limit=False)
+    async with running(app, unused_tcp_port):
+        jobs = app.state.telegram.job_queue
+        assert {"daily-tips", "usage-flush"} <= {job.name for job in jobs.jobs()}
+        [upkeep] = jobs.get_jobs_by_name("privacy-upkeep")
+        await upkeep.run(app.state.telegram)
+    with session(services.engine) as db:
+        users = dict(db.exec(select(UsageEvent.day, UsageEvent.user_id)).all())
+    assert users == {old: None, today: 4_400_000_002}

@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.i18n import Messages
+from bot.replies import plain
 from tests import imaging as im
 from tests.conftest import ROOT
 from tests.texts import says
@@ -109,3 +111,12 @@ def test_bad_configuration_is_one_line(env: str, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("ADMIN_IDS", "12,abc")
     result = runner.invoke(app, ["db", "init"])
     assert result.exit_code == 2 and "ADMIN_IDS" in result.stderr
+
+
+def test_console_location_out_of_range_says_so_and_keeps_nothing(env: str) -> None:
+    result = runner.invoke(app, ["console"], input="/loc 999 999\n/loc 91 10\n/stores\n")
+    assert result.exit_code == 0, result.output
+    said = plain(Messages("vi")("stores.bad_location"))
+    assert result.stdout.count(said) == 2
+    assert plain(Messages("vi")("errors.unsupported")) not in result.stdout
+    assert says(result.stdout, "stores.ask") and not says(result.stdout, "stores.nearest")  # none kept

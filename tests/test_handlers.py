@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -337,3 +338,37 @@ async def test_codes_in_a_photo_caption_are_explained(bot) -> None:  # type: ign
     await feed(app, payload)
     texts = [m["text"] for m in state.sent("sendMessage")]
     assert any(says(t, "codes.fsc_n", code="FSC-N001234") for t in texts)
+
+
+async def test_stores_without_a_location_shows_a_request_location_keyboard_button(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.text("/stores"))
+    [msg] = state.sent("sendMessage")
+    [[button]] = msg["reply_markup"]["keyboard"]
+    assert button == {"text": VI("stores.btn_location"), "request_location": True}
+    assert msg["reply_markup"]["one_time_keyboard"] is True
+    await feed(app, tg.location(21.0285, 105.8520))  # what the button sends
+    assert says(state.sent("sendMessage")[-1]["text"], "stores.nearest")
+
+
+async def test_inline_results_are_personal_and_open_the_card_in_the_bot(bot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.inline("gao st25", language="en"))
+    [answer] = state.sent("answerInlineQuery")
+    assert answer["is_personal"] is True  # cards are in the asker's language: no shared cache
+    results = answer["results"]
+    assert results
+    username = tg.BOT_USER["username"]
+    for result in results:
+        [[button]] = result["reply_markup"]["inline_keyboard"]
+        assert button["text"] == Messages("en")("card.open_in_bot")
+        link = re.fullmatch(rf"https://t\.me/{username}\?start=p_([0-9]{{8,14}})", button["url"])
+        assert link, button["url"]
+        with session(services.engine) as db:
+            product = db.exec(select(Product).where(Product.gtin == link[1])).one()
+        assert product.name_en in result["input_message_content"]["message_text"]
+    gtin = re.search(r"start=p_([0-9]+)", results[0]["reply_markup"]["inline_keyboard"][0][0]["url"])[1]  # type: ignore[index]
+    await feed(app, tg.text(f"/start p_{gtin}"))  # what Telegram sends when the link is opened
+    with session(services.engine) as db:
+        product = db.exec(select(Product).where(Product.gtin == gtin)).one()
+    assert product.name_vi in state.sent("sendMessage")[-1]["text"]
