@@ -70,8 +70,11 @@ def to_incoming(line: str, buttons: list[Button], language_code: str | None) -> 
 
 
 def run(
-    core: Core, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout, language_code: str | None = None
+    core: Core, stdin: TextIO | None = None, out: TextIO | None = None, language_code: str | None = None
 ) -> int:
+    # the streams are looked up at call time: a default bound at import would keep a replaced one
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
     interactive = stdin.isatty() and out.isatty()
     if interactive:
         try:

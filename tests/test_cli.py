@@ -115,7 +115,7 @@ def test_bad_configuration_is_one_line(env: str, monkeypatch: pytest.MonkeyPatch
 
 def test_console_location_out_of_range_says_so_and_keeps_nothing(env: str) -> None:
     result = runner.invoke(app, ["console"], input="/loc 999 999\n/loc 91 10\n/stores\n")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, (result.output, result.stderr, result.exception)
     said = plain(Messages("vi")("stores.bad_location"))
     assert result.stdout.count(said) == 2
     assert plain(Messages("vi")("errors.unsupported")) not in result.stdout
