@@ -18,17 +18,6 @@ class ReportBook:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def can_report(self, user_id: int) -> bool:
-        """At most MAX_REPORTS_PER_DAY reports per user in 24 hours."""
-        since = datetime.now(UTC) - timedelta(days=1)
-        with session(self.engine) as db:
-            count = db.exec(
-                select(func.count())
-                .select_from(Report)
-                .where(Report.user_id == user_id, Report.created_at >= since)
-            ).one()
-        return count < MAX_REPORTS_PER_DAY
-
     def open_limited(
         self,
         kind: str,

@@ -83,6 +83,19 @@ def test_unknown_code_can_be_reported_from_telegram_only(client: TestClient, eng
     assert report is not None and (report.kind, report.gtin, report.user_id) == ("missing", UNKNOWN, 4242)
 
 
+def test_reports_from_the_page_keep_the_language_and_the_daily_limit(client: TestClient, engine) -> None:  # type: ignore[no-untyped-def]
+    from catalog.reports import MAX_REPORTS_PER_DAY
+
+    sent = [
+        client.post("/report", json={"code": UNKNOWN}, headers=tg(4343, language_code="en"))
+        for _ in range(MAX_REPORTS_PER_DAY + 1)
+    ]
+    assert [a.status_code for a in sent] == [200] * MAX_REPORTS_PER_DAY + [429]
+    with session(engine) as db:
+        report = db.get(Report, sent[0].json()["id"])
+    assert report is not None and report.locale == "en"  # the reporter is told in English
+
+
 def test_bad_check_digit_is_refused_not_guessed(client: TestClient) -> None:
     answer = client.get("/lookup", params={"code": VALID[:-1] + "9"})
     assert answer.status_code == 422 and answer.json()["error"] == "bad_check"

@@ -228,9 +228,10 @@ def create_api(
             gtin = gtins.normalise(body.code)
         except ValueError:
             raise ApiError(422, "bad_check", plain(t("webapp.bad_check", code=body.code))) from None
-        if not reports.can_report(who.user_id):
+        # counted and opened in one transaction, as in the chat; the notice comes in the page's language
+        opened = reports.open_limited("missing", who.user_id, who.user_id, gtin=gtin, locale=who.locale)
+        if opened is None:
             raise ApiError(429, "too_many_reports", plain(t("report.too_many")))
-        opened = reports.open("missing", who.user_id, who.user_id, gtin=gtin)
         assert opened.id is not None
         return ReportOut(id=opened.id, text=plain(t("webapp.reported", id=opened.id)))
 

@@ -29,7 +29,7 @@ from catalog.datafile import DataFileError
 from catalog.models import Report
 from catalog.reference import categories, known_label_codes
 from catalog.reports import ReportBook
-from catalog.rows import COLUMNS, DataValidationError
+from catalog.rows import COLUMNS, LABEL_KINDS, DataValidationError
 from catalog.service import CatalogService
 from catalog.state import StateStore
 from catalog.validate import parse_catalog
@@ -223,12 +223,15 @@ class ProductForm:
         return parse_catalog(data, known_label_codes(self.engine), categories())
 
     def _options(self, t: Messages, choice: str) -> list[tuple[str, str]]:
-        """(code, name) of the categories or labels to choose from, in a stable order."""
+        """(code, name) of the categories (file order) or labels (grouped as in the label
+        guide, then by name) to choose from; the order is stable, as buttons carry positions."""
         if choice == "category":
             return [(code, local(c, "name", t.locale)) for code, c in categories().items()]
-        return [
-            (x.code, local(x, "name", t.locale)) for x in sorted(self.catalog.labels(), key=lambda x: x.code)
+        kinds = {kind: n for n, kind in enumerate(LABEL_KINDS)}
+        named = [
+            (x.code, local(x, "name", t.locale), kinds.get(x.kind, len(kinds))) for x in self.catalog.labels()
         ]
+        return [(code, name) for code, name, _ in sorted(named, key=lambda x: (x[2], x[1], x[0]))]
 
     def _ask(self, t: Messages, form: dict[str, Any]) -> Reply:
         step = _BY_NAME.get(form["step"])

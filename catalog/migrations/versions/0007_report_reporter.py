@@ -1,5 +1,6 @@
-"""Reports keep who reported (name, @username), their language, and whether the pack photo
-came as a file (it is forwarded to officers the same way).
+"""Reports keep the reporter's name, @username and language, and how the pack photo came.
+
+A photo sent as a file is forwarded to officers as a file.
 
 Revision ID: 0007
 Revises: 0006
