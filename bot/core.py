@@ -100,14 +100,38 @@ class Core:
         return pick_locale(shopper.locale if shopper else None, language_code)
 
     def handle(self, msg: Incoming) -> list[Reply]:
-        """Answer one message. Never raises for bad input; flooding users are slowed down."""
+        """Answer one message. Never raises for bad input; flooding users are slowed down.
+        A shopper marked unreachable who writes is reachable again; replies to other chats
+        marked unreachable are dropped."""
         if msg.text is not None:  # typed text and captions: digits, invisible characters
             msg = replace(msg, text=clean_input(msg.text))
-        t = Messages(self.locale_for(msg.user_id, msg.language_code))
-        guard = self.photo_guard if msg.image is not None else self.guard
-        allowed, warn = guard.check(msg.user_id)
-        if not allowed:
-            return [Reply(t("errors.rate_limited"))] if warn else []
+        shopper = self.shoppers.get(msg.user_id)
+        self.shoppers.wrote(shopper)
+        t = Messages(pick_locale(shopper.locale if shopper else None, msg.language_code))
+        if not msg.admitted:
+            refused = self._flooding(msg.user_id, t, photo=msg.image is not None)
+            if refused is not None:
+                return refused
+        return self._deliverable(self._route(msg, t))
+
+    def admit(self, user_id: int, language_code: str | None, photo: bool) -> list[Reply] | None:
+        """The flood guard, for a transport to ask before it downloads a photo or a file:
+        None when allowed (then ``Incoming.admitted``), else what to answer (maybe nothing)."""
+        return self._flooding(user_id, Messages(self.locale_for(user_id, language_code)), photo)
+
+    def _flooding(self, user_id: int, t: Messages, photo: bool) -> list[Reply] | None:
+        allowed, warn = (self.photo_guard if photo else self.guard).check(user_id)
+        if allowed:
+            return None
+        return [Reply(t("errors.rate_limited"))] if warn else []
+
+    def _deliverable(self, replies: list[Reply]) -> list[Reply]:
+        """Without the replies to other chats that Telegram refused to deliver to before."""
+        others = {r.to_chat for r in replies if r.to_chat is not None}
+        gone = self.shoppers.unreachable(others) if others else set()
+        return [r for r in replies if r.to_chat not in gone] if gone else replies
+
+    def _route(self, msg: Incoming, t: Messages) -> list[Reply]:
         self.catalog.refresh()  # another process may have changed the catalog
         if msg.callback is not None:
             return self._callback(msg, t)

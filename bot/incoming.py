@@ -24,6 +24,7 @@ class Incoming:
     user_name: str = ""  # the sender's name as Telegram shows it (shown to officers on a report)
     username: str = ""  # the sender's @username, without the @
     photo_is_file: bool = False  # the photo came as a file (a document), not as a compressed photo
+    admitted: bool = False  # the transport asked Core.admit (the flood guard) before downloading
 
     @property
     def chat(self) -> int:

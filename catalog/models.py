@@ -100,7 +100,8 @@ class RetailerProduct(SQLModel, table=True):
 
 class Shopper(SQLModel, table=True):
     """What the bot remembers about a chat user: language, last shared location (and when it
-    was shared, since it expires) and which tip they read last."""
+    was shared, since it expires), which tip they read last, and whether Telegram still
+    delivers to them."""
 
     user_id: int = Field(primary_key=True, sa_type=BigInteger)
     locale: str | None = Field(default=None, max_length=8)
@@ -109,6 +110,9 @@ class Shopper(SQLModel, table=True):
     located_at: datetime | None = None
     next_tip: int = 0
     created_at: datetime = Field(default_factory=_utcnow)
+    # Telegram refused to deliver to them (blocked, deactivated, chat gone): nothing is sent
+    # until they write again
+    unreachable_at: datetime | None = None
 
 
 class Viewed(SQLModel, table=True):

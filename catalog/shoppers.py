@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import delete, or_
 from sqlalchemy.engine import Engine
+from sqlmodel import col, select
 
 from catalog.db import session
-from catalog.models import Shopper
+from catalog.models import Shopper, Subscription
 
 
 class ShopperStore:
@@ -59,3 +61,33 @@ class ShopperStore:
 
     def set_next_tip(self, user_id: int, n: int) -> None:
         self._update(user_id, next_tip=n)
+
+    def mark_unreachable(self, chat_id: int, at: datetime | None = None) -> None:
+        """Telegram refused to deliver to this private chat (the user blocked the bot, deleted
+        their account, or the chat is gone): their daily tips stop and they are marked, in one
+        transaction, so nothing else is sent to them until they write again."""
+        with session(self.engine) as db:
+            db.exec(
+                delete(Subscription).where(  # type: ignore[call-overload]
+                    or_(col(Subscription.chat_id) == chat_id, col(Subscription.user_id) == chat_id)
+                )
+            )
+            shopper = db.get(Shopper, chat_id) or Shopper(user_id=chat_id)
+            shopper.unreachable_at = at or datetime.now(UTC)
+            db.add(shopper)
+            db.commit()
+
+    def wrote(self, shopper: Shopper | None) -> None:
+        """The shopper wrote to the bot: a mark of unreachable no longer holds."""
+        if shopper is not None and shopper.unreachable_at is not None:
+            self._update(shopper.user_id, unreachable_at=None)
+
+    def unreachable(self, chat_ids: set[int]) -> set[int]:
+        """Those of ``chat_ids`` marked unreachable (private chats: chat id = user id)."""
+        if not chat_ids:
+            return set()
+        with session(self.engine) as db:
+            stmt = select(Shopper.user_id).where(
+                col(Shopper.user_id).in_(chat_ids), col(Shopper.unreachable_at).is_not(None)
+            )
+            return set(db.exec(stmt))

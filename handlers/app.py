@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import partial
 
 from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ExtBot
 from telegram.request import BaseRequest
 
@@ -21,7 +21,7 @@ from bot.services import Services, build_services
 from catalog.service import HANOI
 from handlers import chat
 from handlers.context import CONTEXT_TYPES, BotContext
-from handlers.send import send
+from handlers.send import send, unreachable
 from handlers.webapp_menu import publish_menu_button
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,8 @@ async def publish_commands(bot: ExtBot, admin_ids: frozenset[int] = frozenset())
 async def send_due_tips(context: BotContext) -> None:
     """Runs every minute in every worker; one worker per minute does the round. Each tip is
     claimed in the database before it is sent, so no shopper gets two in a day; a chat that
-    blocked the bot or is gone loses its subscription at the first refusal."""
+    blocked the bot or is gone loses its subscription at the first refusal and is marked
+    unreachable."""
     services = context.bot_data.ready
     now = datetime.now(HANOI)
     core = services.core
@@ -149,16 +150,11 @@ async def send_due_tips(context: BotContext) -> None:
         except TelegramError as exc:
             if unreachable(exc):
                 await asyncio.to_thread(core.subscriptions.unsubscribe, claimed.user_id)
+                await asyncio.to_thread(core.shoppers.mark_unreachable, claimed.chat_id)
                 log.info("chat %s cannot be reached (%s): daily tips stopped", claimed.chat_id, exc)
             else:
                 await asyncio.to_thread(core.subscriptions.release, claimed)
                 log.warning("daily tip to chat %s failed, tried again next minute: %s", claimed.chat_id, exc)
-
-
-def unreachable(exc: TelegramError) -> bool:
-    """Telegram's answers for a chat that will not take messages until the user writes again."""
-    text = str(exc).lower()
-    return isinstance(exc, Forbidden) or (isinstance(exc, BadRequest) and "chat not found" in text)
 
 
 async def privacy_upkeep(context: BotContext) -> None:

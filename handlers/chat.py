@@ -7,6 +7,7 @@ import asyncio
 import logging
 import time
 import traceback
+from collections.abc import Awaitable, Callable
 
 from telegram import (
     InlineKeyboardButton,
@@ -24,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core import Incoming
+from bot.core import Core, Incoming
 from bot.i18n import Messages
 from handlers import metrics
 from handlers.context import BotContext
@@ -58,11 +59,21 @@ async def _answer(update: Update, context: BotContext, incoming: Incoming) -> No
     if chat is not None and replies:
         target = update.callback_query.message if update.callback_query else None
         url = context.bot_data.settings.webapp_url if context.bot_data.settings else None
-        await send(context.bot, chat.id, replies, edit_target=target, scan_url=url)  # type: ignore[arg-type]
+        await send(context.bot, chat.id, replies, edit_target=target, scan_url=url, gone=_gone(core))  # type: ignore[arg-type]
         locale = keyboard_locale(replies) if url else None
         if locale:  # the chat's language was (re)stated: its menu button follows
             await publish_menu_button(context.bot, url, chat.id, locale)
         metrics.ANSWERS.labels(kind).inc()
+
+
+def _gone(core: Core) -> Callable[[int], Awaitable[None]]:
+    """What to do when Telegram refuses a chat as unreachable: mark it, stop its tips."""
+
+    async def mark(chat_id: int) -> None:
+        log.info("chat %s cannot be reached: marked, nothing is sent until it writes again", chat_id)
+        await asyncio.to_thread(core.shoppers.mark_unreachable, chat_id)
+
+    return mark
 
 
 def _kind(incoming: Incoming) -> str:

@@ -16,7 +16,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ExtBot
 
 from bot.replies import Button, Reply, fit
@@ -70,18 +70,38 @@ def markup(reply: Reply, scan_url: str | None = None) -> InlineKeyboardMarkup | 
     return None
 
 
+def unreachable(exc: TelegramError) -> bool:
+    """Telegram's answers for a chat that will not take messages until the user writes again
+    (403: bot was blocked by the user, user is deactivated; 400: chat not found)."""
+    text = str(exc).lower()
+    return isinstance(exc, Forbidden) or (isinstance(exc, BadRequest) and "chat not found" in text)
+
+
 async def send(
     bot: ExtBot,  # type: ignore[type-arg]
     chat_id: int,
     replies: list[Reply],
     edit_target: Message | None = None,
     scan_url: str | None = None,
+    gone: Callable[[int], Awaitable[None]] | None = None,
 ) -> None:
     """Send each reply; a reply marked ``edit`` replaces ``edit_target`` when there is one.
-    With ``scan_url`` the keyboard's scan button opens the scanning page."""
+    With ``scan_url`` the keyboard's scan button opens the scanning page. With ``gone``, a chat
+    that Telegram refuses as unreachable is passed to it once and skipped; the other chats
+    still get their replies (an officer's confirmation when the reporter blocked the bot)."""
+    skipped: set[int] = set()
     for reply in replies:
+        to = reply.to_chat or chat_id
+        if to in skipped:
+            continue
         target = edit_target if reply.to_chat is None else None
-        await _send_one(bot, reply.to_chat or chat_id, reply, target, scan_url)
+        try:
+            await _send_one(bot, to, reply, target, scan_url)
+        except TelegramError as exc:
+            if gone is None or not unreachable(exc):
+                raise
+            skipped.add(to)
+            await gone(to)
 
 
 async def _send_one(

@@ -4,7 +4,7 @@ sample data, and the core on top."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from catalog.db import make_engine
 from catalog.scanner import Scanner
 from catalog.service import CatalogService, prepare_database
 from tests import pgtools as pg
+from tests.fake_bot_api import FakeBotApi
 
 TODAY = date(2026, 11, 25)
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,3 +115,12 @@ def core(engine: Engine, catalog: CatalogService) -> Core:
         guard=FloodGuard(capacity=1000, per_second=100),
         photo_guard=FloodGuard(capacity=1000, per_second=100),
     )
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeBotApi]:
+    """The fake Bot API over HTTP on 127.0.0.1, in the test's event loop."""
+    fake = FakeBotApi()
+    await fake.start()
+    yield fake
+    await fake.stop()

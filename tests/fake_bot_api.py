@@ -95,6 +95,8 @@ class FakeBotApi:
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         refused = self.state.refusal(method, params)
         if refused is not None:
+            async with self.new_call:
+                self.new_call.notify_all()
             return web.json_response(refused.payload(), status=refused.code)
         try:
             result = self.state.result(method, params)

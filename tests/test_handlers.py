@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.i18n import Messages
 from bot.services import Services, build_services
 from catalog.db import session
-from catalog.models import ConversationState, Product, Subscription
+from catalog.models import ConversationState, Product, Shopper, Subscription
 from catalog.service import HANOI
 from handlers.app import build_application, send_due_tips
 from tests import imaging as im
@@ -228,6 +228,8 @@ async def test_a_shopper_who_blocked_the_bot_is_unsubscribed_at_the_first_refusa
     assert len(state.sent("refused:sendMessage")) == 1
     with session(services.engine) as db:
         assert db.get(Subscription, 501) is None
+        marked = db.get(Shopper, 501)
+        assert marked is not None and marked.unreachable_at is not None
     services.core.state.purge()
     with services.engine.begin() as conn:  # the next minute's round, in any worker
         conn.execute(ConversationState.__table__.delete())  # type: ignore[attr-defined]

@@ -11,10 +11,8 @@ import os
 import signal
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from catalog.db import make_engine
@@ -25,14 +23,6 @@ from tests.fake_bot_api import FakeBotApi
 
 SHOPPERS = 30
 START_SECONDS = 90  # a busy shared machine: imports, the search index, the schema check
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 async def start_bot(server: FakeBotApi, db_url: str, folder: Path, rate: int) -> asyncio.subprocess.Process:
