@@ -78,3 +78,11 @@ async def test_a_pack_photo_sent_as_a_file_reaches_the_officer_as_a_file_with_th
     told = state.sent("sendMessage")[-1]
     assert int(told["chat_id"]) == SHOPPER  # in the language the shopper reported in
     assert told["text"] == Messages("en")("report.dismissed_notice", id=report.id)
+
+
+async def test_stats_csv_arrives_as_a_document(admin_bot) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    app, state = admin_bot
+    await feed(app, tg.text("/stats csv 2026-01-01 2026-06-30", user_id=ADMIN))
+    [doc] = state.sent("sendDocument")
+    assert doc["caption"] == Messages("vi")("admin.stats_csv_caption", start="2026-01-01", end="2026-06-30")
+    assert not state.sent("sendPhoto")

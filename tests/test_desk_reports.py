@@ -8,6 +8,7 @@ from bot import actions, render
 from bot.core import Core, Incoming
 from bot.i18n import Messages
 from bot.replies import Reply
+from catalog.privacy import forget
 from catalog.reports import ReportBook
 from catalog.verdict import verdict
 from tests import test_reports_and_stats_limits as limits
@@ -87,3 +88,11 @@ def test_a_handled_label_report_tells_the_reporter_what_the_catalog_now_says(cor
         verdict=render.verdict_line(en, verdict(product)),
     )
     assert told.to_chat == 7 and told.text == expected
+
+
+def test_forgetting_a_reporter_clears_their_name_from_reports(core: Core, engine: Engine) -> None:
+    [missing] = core.handle(Incoming(8, text="9529999999993", user_name="Minh", username="minh_hn"))
+    core.handle(Incoming(8, callback=missing.buttons[0][0].data, user_name="Minh", username="minh_hn"))
+    forget(engine, 8)
+    [entry, _nav] = core.handle(Incoming(ADMIN, text="/reports"))
+    assert "Minh" not in entry.text and VI("admin.reporter_forgotten") in entry.text
