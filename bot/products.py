@@ -28,8 +28,10 @@ def qr_link(t: Messages, code: Code, note: str = "") -> Reply:
 
     The bot never opens it; the shopper's own browser does, if they choose to.
     """
-    url = code.raw.strip()
+    url = code.link or code.raw.strip()
     text = t("scan.qr_link", domain=code.domain, url=short(url, 300))
+    if code.title:  # a bookmark's title, said after the warning: the code's maker wrote it
+        text += "\n" + t("scan.qr_title", title=short(visible(code.title), 200))
     if not _WEB.match(url) or len(url) > 2000:
         return Reply(text)
     return Reply(text, buttons=((Button(short(t("scan.btn_open", domain=code.domain)), url=url),),))

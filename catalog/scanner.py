@@ -31,6 +31,7 @@ from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 from biip.upc import Upc
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from catalog import bookmark
 from catalog import gtin as gtins
 from catalog.scan_passes import FIRST_PASS_LONG_SIDE, PASSES, ZBAR_MAX_PIXELS, Pass, Views, view_family
 from catalog.scan_quality import Advice, advise
@@ -77,7 +78,8 @@ class Code:
 
     ``raw`` is the value as printed (12 digits for UPC-A, 8 for UPC-E); ``gtin`` is the
     catalog form (GTIN-13 or GTIN-8) for product codes, including a GTIN inside a GS1
-    Digital Link QR code; ``domain`` is set for other web addresses. ``certain`` is False
+    Digital Link QR code; ``domain`` and ``link`` are set for other web addresses (a bookmark
+    QR code also gives its ``title``). ``certain`` is False
     when no second source confirmed the value; ``sources`` lists every decoder/view that
     read it, first one first.
     """
@@ -86,6 +88,8 @@ class Code:
     raw: str
     gtin: str | None = None
     domain: str | None = None
+    link: str | None = None
+    title: str | None = None
     certain: bool = True
     decoder: str = ""
     sources: tuple[str, ...] = ()
@@ -134,12 +138,17 @@ def _repair_qr_text(text: str) -> str:
 
 
 def classify_text(text: str, symbology: str = "qr", certain: bool = True, decoder: str = "") -> Code:
-    """A QR payload: GS1 Digital Link (GTIN), another web address (domain), or plain text.
+    """A QR payload: GS1 Digital Link (GTIN), another web address (domain), a bookmark
+    (MEBKM: its address read the same way, with its title), or plain text.
 
     The text is kept as decoded (control characters included); only surrounding
     whitespace is trimmed for links.
     """
     value = text.strip()
+    marked = bookmark.parse(value)
+    if marked and marked[1].lower().startswith(("http://", "https://")):
+        found = classify_text(marked[1], symbology, certain, decoder)
+        return replace(found, raw=text, title=marked[0] or None)
     lowered = value.lower()
     if lowered.startswith(("http://", "https://")):
         try:
@@ -156,7 +165,7 @@ def classify_text(text: str, symbology: str = "qr", certain: bool = True, decode
         except (ParseError, ValueError):
             pass
         host = urlsplit(value).hostname or ""
-        return Code(symbology, value, domain=host or None, certain=certain, decoder=decoder)
+        return Code(symbology, value, domain=host or None, link=value, certain=certain, decoder=decoder)
     return Code(symbology, text, certain=certain, decoder=decoder)
 
 

@@ -190,3 +190,17 @@ def test_corrupted_png_never_crashes(scanner: Scanner, offset: int, junk: bytes)
     png[at : at + len(junk)] = junk
     result = scanner.scan(bytes(png))
     assert result.problem is not None or all(c.gtin in (None, EAN13) or c.gtin for c in result.codes)
+
+
+def test_bookmark_qr_text_gives_its_address_and_title() -> None:
+    code = classify_text(r"MEBKM:TITLE:Tem\: lô 7;URL:https\://a.example.vn/x\;y?q=1;;")
+    assert (code.domain, code.link, code.title) == (
+        "a.example.vn",
+        "https://a.example.vn/x;y?q=1",
+        "Tem: lô 7",
+    )
+    linked = classify_text(r"mebkm:URL:https\://id.gs1.org/01/09521000000018;TITLE:Rau;;")
+    assert linked.gtin == "9521000000018" and linked.title == "Rau"
+    for text in ("MEBKM:TITLE:x;;", "MEBKM:TITLE:x;URL:javascript\\:alert(1);;"):  # no web address
+        plain_text = classify_text(text)
+        assert (plain_text.domain, plain_text.link, plain_text.gtin) == (None, None, None), text

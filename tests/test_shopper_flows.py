@@ -295,3 +295,21 @@ def test_buttons_of_the_new_kinds_refuse_forged_ids(core: Core) -> None:
         [reply] = press(core, data)
         assert reply.text == vi("errors.button_expired"), data
     assert actions.parse("fy") == actions.ConfirmForget()
+
+
+def test_bookmark_qr_shows_its_title_and_address_as_a_link_after_the_warning(
+    core: Core, tmp_path: Path
+) -> None:
+    url = "https://truyxuat.example.vn/lo/7?sp=9521000000018"
+    path = tmp_path / "bookmark.png"
+    escaped = url.replace(":", "\\:")  # as phones write a bookmark
+    segno.make(f"MEBKM:TITLE:Tem truy xuất lô 7;URL:{escaped};;", error="m").save(
+        str(path), scale=8, border=4
+    )
+    replies = send(core, image=path.read_bytes())
+    [reply] = [r for r in replies if r.all_buttons()]
+    warning = vi("scan.qr_link", domain="truyxuat.example.vn", url=url)
+    assert reply.text == f"{warning}\n{vi('scan.qr_title', title='Tem truy xuất lô 7')}"
+    [button] = reply.all_buttons()
+    assert button.url == url and not button.data
+    assert "MEBKM" not in reply.text
