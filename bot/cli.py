@@ -167,7 +167,9 @@ def console(lang: Annotated[str | None, typer.Option(help="vi or en (default: vi
     """Chat with the bot in the terminal (or pipe messages in, one per line)."""
     from bot import console as chat
 
-    services = build(settings())
+    loaded = settings()
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # schema checks are not chat
+    services = build(loaded)
     try:
         code = chat.run(services.core, language_code=lang)
     finally:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,3 +123,20 @@ def test_console_location_out_of_range_says_so_and_keeps_nothing(env: str) -> No
     assert result.stdout.count(said) == 2
     assert plain(Messages("vi")("errors.unsupported")) not in result.stdout
     assert says(result.stdout, "stores.ask") and not says(result.stdout, "stores.nearest")  # none kept
+
+
+def test_console_starts_without_schema_log_lines(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}", "LOG_LEVEL": "INFO"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    run = subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; main()", "console"],
+        input="/start\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    assert plain(Messages("vi")("start.welcome")) in run.stdout
+    assert "alembic" not in run.stderr, run.stderr
