@@ -34,6 +34,8 @@ LOCALE = Arg(r"vi|en", 2)
 TOKEN = Arg(r"[A-Za-z0-9_-]{8,32}", 32)  # secrets.token_urlsafe
 REPORT_KINDS = ("all", "missing", "label")
 REPORT_PAGE = Arg(r"(?:all|missing|label)\.[0-9]{1,9}", 17)  # kind.before-id
+FORM_CHOICE = Arg(r"(?:category|label)\.[0-9]{1,3}", 12)  # question.option
+FORM_OPTIONAL = Arg(r"brand|certificate|valid_until|photo", 11)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,20 +283,35 @@ class AddProduct(Action):
 
 @dataclass(frozen=True, slots=True)
 class FormChoice(Action):
-    """Option ``n`` of the form's current question (a category or a label)."""
+    """Option ``n`` of one of the form's questions: ``question.n`` (a button of an earlier
+    question, pressed late, is recognised as such)."""
 
     TAG: ClassVar[str] = "afc"
-    ARG: ClassVar[Arg | None] = NUMBER
+    ARG: ClassVar[Arg | None] = FORM_CHOICE
     ADMIN: ClassVar[bool] = True
-    n: int
+    choice: str
+
+    @classmethod
+    def of(cls, question: str, n: int) -> FormChoice:
+        return cls(f"{question}.{n}")
+
+    @property
+    def question(self) -> str:
+        return self.choice.partition(".")[0]
+
+    @property
+    def n(self) -> int:
+        return int(self.choice.partition(".")[2])
 
 
 @dataclass(frozen=True, slots=True)
 class FormSkip(Action):
-    """Leave the form's current (optional) question blank."""
+    """Leave one of the form's optional questions blank."""
 
     TAG: ClassVar[str] = "afs"
+    ARG: ClassVar[Arg | None] = FORM_OPTIONAL
     ADMIN: ClassVar[bool] = True
+    question: str
 
 
 @dataclass(frozen=True, slots=True)

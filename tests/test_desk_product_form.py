@@ -55,7 +55,10 @@ def test_the_form_adds_the_product_like_an_import_and_tells_the_reporter(
     assert ask.text == VI("admin.form_ask_brand")
     [ask] = press(core, ask, VI("admin.btn_skip"))
     assert ask.text == VI("admin.form_ask_category")
-    [ask] = press(core, ask, "Rau củ")
+    categories = ask
+    [ask] = press(core, categories, "Rau củ")
+    [answered, current] = press(core, categories, "Trái cây")  # a late tap on an answered question
+    assert answered.text == VI("admin.form_answered") and current.text == VI("admin.form_ask_label")
     [ask] = core.handle(Incoming(ADMIN, text="typed instead of a button"))[-1:]
     assert ask.text == VI("admin.form_ask_label")  # still the label question
     vietgap = next(x.name_vi for x in core.catalog.labels() if x.code == "VIETGAP")
@@ -112,6 +115,7 @@ def test_a_cancelled_form_writes_nothing_and_leaves_the_report_open(core: Core, 
 
 def test_form_buttons_are_for_officers_only(core: Core) -> None:
     report_id = reported(core)
-    for action in (actions.AddProduct(report_id), actions.FormChoice(0), actions.FormConfirm(report_id)):
+    choice = actions.FormChoice.of("label", 0)
+    for action in (actions.AddProduct(report_id), choice, actions.FormConfirm(report_id)):
         [reply] = core.handle(Incoming(SHOPPER, callback=action.pack()))
         assert reply.text == VI("errors.button_expired")

@@ -101,9 +101,6 @@ class ProductForm:
         audit(self.engine, admin_id, "form cancelled", str(form["report"]))
         return [Reply(t("admin.form_cancelled", id=form["report"]))]
 
-    def active(self, admin_id: int) -> bool:
-        return self.state.get(KIND, admin_id) is not None
-
     # -- answers --------------------------------------------------------------------------------
     def text(self, admin_id: int, t: Messages, text: str) -> list[Reply] | None:
         """A typed answer; None when no form is open (the text is then a search, as usual).
@@ -118,21 +115,25 @@ class ProductForm:
             return [Reply(t("admin.form_use_buttons")), self._ask(t, form)]
         return self._answer(admin_id, t, form, step, text.strip())
 
-    def choose(self, admin_id: int, t: Messages, n: int) -> list[Reply]:
+    def choose(self, admin_id: int, t: Messages, question: str, n: int) -> list[Reply]:
         form = self.state.get(KIND, admin_id)
         step = _BY_NAME.get(form["step"]) if form else None
         if form is None or step is None or not step.choice:
             return [Reply(t("admin.form_expired"))]
+        if step.name != question:  # a button of a question already answered
+            return [Reply(t("admin.form_answered")), self._ask(t, form)]
         options = self._options(t, step.choice)
         if n >= len(options):
             return [Reply(t("errors.button_expired"))]
         return self._answer(admin_id, t, form, step, options[n][0])
 
-    def skip(self, admin_id: int, t: Messages) -> list[Reply]:
+    def skip(self, admin_id: int, t: Messages, question: str) -> list[Reply]:
         form = self.state.get(KIND, admin_id)
         step = _BY_NAME.get(form["step"]) if form else None
         if form is None or step is None or not step.optional:
             return [Reply(t("admin.form_expired"))]
+        if step.name != question:
+            return [Reply(t("admin.form_answered")), self._ask(t, form)]
         return self._answer(admin_id, t, form, step, "")
 
     def photo(self, admin_id: int, t: Messages, ref: str, as_file: bool) -> list[Reply] | None:
@@ -241,12 +242,12 @@ class ProductForm:
         rows: list[tuple[Button, ...]] = []
         if step.choice:
             buttons = [
-                Button(short(name, 40), actions.FormChoice(n).pack())
+                Button(short(name, 40), actions.FormChoice.of(step.name, n).pack())
                 for n, (_code, name) in enumerate(self._options(t, step.choice))
             ]
             rows.extend(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
         if step.optional:
-            rows.append((Button(t("admin.btn_skip"), actions.FormSkip().pack()),))
+            rows.append((Button(t("admin.btn_skip"), actions.FormSkip(step.name).pack()),))
         rows.append((cancel,))
         return Reply(t(step.prompt), buttons=tuple(rows))
 
