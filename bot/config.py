@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Annotated
 
@@ -33,6 +34,12 @@ class Settings(BaseSettings):
     max_photo_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     max_upload_bytes: int = Field(default=MAX_FILE_BYTES, ge=1024)
     scan_seconds: float = Field(default=3.0, gt=0)
+    # Photo decoding runs in this many worker processes per bot process (0: in a thread), with
+    # at most this many decoded pixels in memory at once across them.
+    scan_processes: int = Field(default_factory=lambda: min(2, os.cpu_count() or 1), ge=0, le=64)
+    scan_pixel_budget: int = Field(default=80_000_000, ge=1_000_000)
+    # Telegram lets bots download files up to 20 MB (a local Bot API server: 0, no limit).
+    telegram_download_bytes: int = Field(default=20 * 1024 * 1024, ge=0)
     # Telegram allows a bot about 30 messages a second overall; 0 turns the overall limit off.
     telegram_overall_rate: float = Field(default=30.0, ge=0)
     # Public address of the scanning page (Telegram Mini App), e.g. https://bot.example.vn/app/

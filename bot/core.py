@@ -20,7 +20,7 @@ from bot.incoming import Incoming
 from bot.links import DeepLinks
 from bot.nearby import LOCATION_TTL, Nearby
 from bot.places import Places
-from bot.products import Products, label_code, too_big
+from bot.products import Products, label_code, too_big, too_big_to_download
 from bot.replies import Reply
 from bot.reports import ShopperReports
 from bot.search import MAX_QUERY, InlineCard, Search
@@ -31,7 +31,7 @@ from catalog import labelcodes
 from catalog.clean import clean_input
 from catalog.history import ShopperLists
 from catalog.reports import ReportBook
-from catalog.scanner import Scanner
+from catalog.scanner import PhotoScanner
 from catalog.service import CatalogService
 from catalog.shoppers import ShopperStore
 from catalog.state import StateStore
@@ -64,13 +64,14 @@ class Core:
         admin: AdminDesk,
         guard: FloodGuard,
         photo_guard: FloodGuard,
-        scanner: Scanner | None,
+        scanner: PhotoScanner | None,
         max_image_bytes: int,
         state: StateStore,
         lists: ShopperLists,
         links: DeepLinks,
         location_ttl: timedelta = LOCATION_TTL,
         usage_retention: timedelta = timedelta(days=180),
+        download_limit: int = 0,
     ) -> None:
         self.catalog = catalog
         self.shoppers = shoppers
@@ -84,6 +85,7 @@ class Core:
         self.photo_guard = photo_guard
         self.scanner = scanner
         self.max_image_bytes = max_image_bytes
+        self.download_limit = download_limit  # the largest file the transport can fetch (0: any)
         self.state = state
         self.links = links
         self.nearby = Nearby(catalog, stores, shoppers, location_ttl)
@@ -125,6 +127,13 @@ class Core:
             return None
         return [Reply(t("errors.rate_limited"))] if warn else []
 
+    def _undownloadable(self, size: int | None, own_limit: int | None = None) -> bool:
+        """A file over what Telegram lets a bot download (and within our own limit, which
+        has its own message): the transport did not fetch it."""
+        if size is None or (own_limit is not None and size > own_limit):
+            return False
+        return 0 < self.download_limit < size
+
     def _deliverable(self, replies: list[Reply]) -> list[Reply]:
         """Without the replies to other chats that Telegram refused to deliver to before."""
         others = {r.to_chat for r in replies if r.to_chat is not None}
@@ -135,6 +144,8 @@ class Core:
         self.catalog.refresh()  # another process may have changed the catalog
         if msg.callback is not None:
             return self._callback(msg, t)
+        if msg.image is None and msg.photo_is_file and self._undownloadable(msg.image_size):
+            return [too_big_to_download(t, msg.image_size or 0, self.download_limit)]
         if msg.image_size is not None and msg.image_size > self.max_image_bytes:
             return [too_big(t, msg.image_size, self.max_image_bytes)]
         if self.admin.is_admin(msg.user_id) and (answer := self.admin.form_input(msg, t)) is not None:
@@ -146,6 +157,8 @@ class Core:
         if msg.document is not None or msg.document_size is not None:
             if self.admin.is_admin(msg.user_id):
                 size = msg.document_size if msg.document is None else len(msg.document)
+                if msg.document is None and self._undownloadable(size, self.admin.max_upload_bytes):
+                    return [too_big_to_download(t, size or 0, self.download_limit)]
                 return self.admin.upload(msg.user_id, t, msg.document_name, msg.document or b"", size)
             return [Reply(t("errors.unsupported"))]
         if msg.location is not None:

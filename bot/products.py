@@ -16,7 +16,7 @@ from catalog.alternatives import Alternative
 from catalog.cards import ProductCard
 from catalog.history import ShopperLists
 from catalog.scan_quality import Advice
-from catalog.scanner import Code, Scanner, ScanProblem
+from catalog.scanner import Code, PhotoScanner, ScanProblem
 from catalog.service import CatalogService
 from catalog.tips import TipBook
 from catalog.usage import UsageLog
@@ -63,6 +63,11 @@ _SCAN_PROBLEMS = {
 }
 
 
+def too_big_to_download(t: Messages, size: int, limit: int) -> Reply:
+    """A file larger than Telegram lets a bot download (its own message, not "photo too large")."""
+    return Reply(t("errors.too_big_to_download", size=f"{size / 1_048_576:.1f}", limit=limit // 1_048_576))
+
+
 def too_big(t: Messages, size: int, limit: int) -> Reply:
     """A photo over the size limit (the transport said so, or the scanner measured it)."""
     return Reply(t("scan.too_big", size=f"{size / 1_048_576:.1f}", limit=limit // 1_048_576))
@@ -76,7 +81,7 @@ class Products:
         catalog: CatalogService,
         tips: TipBook,
         usage: UsageLog,
-        scanner: Scanner | None,
+        scanner: PhotoScanner | None,
         *,
         lists: ShopperLists,
         nearby: Nearby,

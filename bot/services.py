@@ -21,7 +21,8 @@ from catalog.history import ShopperLists
 from catalog.models import Product, Retailer
 from catalog.reference import categories, check_data_files, data_dir, known_label_codes
 from catalog.reports import ReportBook
-from catalog.scanner import Scanner
+from catalog.scanner import PhotoScanner
+from catalog.scanpool import PooledScanner
 from catalog.service import CatalogService, prepare_database
 from catalog.shoppers import ShopperStore
 from catalog.state import StateStore
@@ -68,7 +69,7 @@ def build_core(
     catalog: CatalogService,
     settings: Settings,
     *,
-    scanner: Scanner | None = None,
+    scanner: PhotoScanner | None = None,
     guard: FloodGuard | None = None,
     photo_guard: FloodGuard | None = None,
     stores: StoreDirectory | None = None,
@@ -98,6 +99,7 @@ def build_core(
         links=DeepLinks(settings.bot_username.removeprefix("@")),
         location_ttl=timedelta(minutes=settings.location_minutes),
         usage_retention=timedelta(days=settings.usage_retention_days),
+        download_limit=settings.telegram_download_bytes,
     )
 
 
@@ -120,7 +122,12 @@ def build_services(
         engine,
         catalog,
         settings,
-        scanner=Scanner(budget_seconds=settings.scan_seconds, max_bytes=settings.max_photo_bytes)
+        scanner=PooledScanner(
+            settings.scan_processes,
+            budget_seconds=settings.scan_seconds,
+            max_bytes=settings.max_photo_bytes,
+            pixel_budget=settings.scan_pixel_budget,
+        )
         if scanner
         else None,
         stores=stores,

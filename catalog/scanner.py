@@ -22,6 +22,7 @@ import time
 import warnings
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -356,6 +357,15 @@ def weigh(reads: list[_Read]) -> list[Code]:
             continue
         rival.conflict = True
     return sorted((c.code() for c in kept), key=lambda c: (not c.certain, _ORDER.get(c.symbology, 9)))
+
+
+class PhotoScanner(Protocol):
+    """What the bot needs of a scanner: this module's Scanner, or catalog.scanpool's
+    PooledScanner that runs it in worker processes."""
+
+    max_bytes: int
+
+    def scan(self, data: bytes) -> ScanResult: ...
 
 
 class Scanner:

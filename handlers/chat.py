@@ -8,6 +8,7 @@ import logging
 import time
 import traceback
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from telegram import (
     InlineKeyboardButton,
@@ -33,6 +34,9 @@ from handlers.send import send
 from handlers.webapp_menu import keyboard_locale, parse_page_data, publish_menu_button
 
 log = logging.getLogger(__name__)
+# Photo answers wait here for the decoding budget (catalog.scanpool), never in the default
+# executor that answers text; photos beyond these threads queue without holding one.
+PHOTO_THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="photo")
 INLINE_RESULTS = 50
 
 
@@ -49,11 +53,34 @@ def _incoming(update: Update, **fields: object) -> Incoming:
     )
 
 
+async def _admitted(update: Update, context: BotContext, photo: bool) -> bool:
+    """The flood guard, asked before anything is downloaded; a refusal is answered here."""
+    core = context.bot_data.ready.core
+    user = update.effective_user
+    if user is None:
+        return False
+    refused = await asyncio.to_thread(core.admit, user.id, user.language_code, photo)
+    if refused is None:
+        return True
+    chat = update.effective_chat
+    if chat is not None and refused:
+        await send(context.bot, chat.id, refused)
+    return False
+
+
+def _too_big(core: Core, size: int, limit: int) -> bool:
+    """Over our own limit, or over what Telegram lets a bot download: answered without it."""
+    return size > limit or 0 < core.download_limit < size
+
+
 async def _answer(update: Update, context: BotContext, incoming: Incoming) -> None:
     core = context.bot_data.ready.core
     kind = _kind(incoming)
     started = time.perf_counter()
-    replies = await asyncio.to_thread(core.handle, incoming)
+    if incoming.image is not None:  # waits for the decoding budget on a thread of its own
+        replies = await asyncio.get_running_loop().run_in_executor(PHOTO_THREADS, core.handle, incoming)
+    else:
+        replies = await asyncio.to_thread(core.handle, incoming)
     metrics.LATENCY.labels(kind).observe(time.perf_counter() - started)
     chat = update.effective_chat
     if chat is not None and replies:
@@ -95,16 +122,21 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 
 async def on_photo(update: Update, context: BotContext) -> None:
-    """Photos and images sent as files: size-checked, downloaded, scanned in a worker thread."""
+    """Photos and images sent as files: flood guard and sizes checked before the download,
+    decoded in the scan process pool."""
     message = update.effective_message
     if message is None:
         return
     media = message.photo[-1] if message.photo else message.document
     if media is None:
         return
+    if not await _admitted(update, context, photo=True):
+        return
+    core = context.bot_data.ready.core
     size = media.file_size or 0
-    if size > context.bot_data.ready.core.max_image_bytes:  # the core answers; nothing is downloaded
-        await _answer(update, context, _incoming(update, image_size=size))
+    if _too_big(core, size, core.max_image_bytes):  # the core answers; nothing is downloaded
+        too_big = _incoming(update, image_size=size, photo_is_file=not message.photo, admitted=True)
+        await _answer(update, context, too_big)
         return
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
     file = await context.bot.get_file(media.file_id)
@@ -116,6 +148,7 @@ async def on_photo(update: Update, context: BotContext) -> None:
         photo_ref=media.file_id,
         photo_is_file=not message.photo,
         text=message.caption,
+        admitted=True,
     )
     await _answer(update, context, incoming)
 
@@ -131,16 +164,17 @@ async def on_document(update: Update, context: BotContext) -> None:
     if user is None or not admin.is_admin(user.id):  # only admins' files are worth downloading
         await _answer(update, context, _incoming(update))
         return
-    if (doc.file_size or 0) > admin.max_upload_bytes:
+    if not await _admitted(update, context, photo=False):
+        return
+    name = doc.file_name or "upload"
+    if _too_big(context.bot_data.ready.core, doc.file_size or 0, admin.max_upload_bytes):
         await _answer(
-            update,
-            context,
-            _incoming(update, document_size=doc.file_size, document_name=doc.file_name or "upload"),
+            update, context, _incoming(update, document_size=doc.file_size, document_name=name, admitted=True)
         )
         return
     file = await context.bot.get_file(doc.file_id)
     data = bytes(await file.download_as_bytearray())
-    await _answer(update, context, _incoming(update, document=data, document_name=doc.file_name or "upload"))
+    await _answer(update, context, _incoming(update, document=data, document_name=name, admitted=True))
 
 
 async def on_location(update: Update, context: BotContext) -> None:

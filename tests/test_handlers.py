@@ -374,3 +374,21 @@ async def test_inline_results_are_personal_and_open_the_card_in_the_bot(bot, ser
     with session(services.engine) as db:
         product = db.exec(select(Product).where(Product.gtin == gtin)).one()
     assert product.name_vi in state.sent("sendMessage")[-1]["text"]
+
+
+async def test_the_flood_guard_is_asked_before_any_download(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    photo = im.encode(im.on_canvas(im.linear("9520000000018")), "PNG")
+    for n in range(6):
+        state.add_file(f"p{n}", photo)
+        await feed(app, tg.photo(f"p{n}", len(photo), user_id=8_100_001))
+    assert len(state.sent("getFile")) == 4  # the photo guard lets four through, then refuses
+    assert VI("errors.rate_limited") in [m["text"] for m in state.sent("sendMessage")]
+
+
+async def test_an_image_file_over_telegrams_download_limit_has_its_own_answer(bot) -> None:  # type: ignore[no-untyped-def]
+    app, state = bot
+    await feed(app, tg.document("huge", 25 * 1024 * 1024))
+    assert not state.sent("getFile")
+    [msg] = state.sent("sendMessage")
+    assert msg["text"] == VI("errors.too_big_to_download", size="25.0", limit=20)
