@@ -5,22 +5,27 @@ process that may write takes one lock (a PostgreSQL advisory lock; on SQLite an 
 on a file beside the database) while it creates the schema of an empty database and loads the
 reference data, so several workers starting at once all come up. A database older than the
 code is never changed implicitly: the process refuses to start and names the command to run.
+
+A database already at the newest revision is recognised without Alembic (the revision ids
+are read from the revision files and the stored one from ``alembic_version``), so the usual
+start-up neither imports Alembic nor loads its scripts.
 """
 
 from __future__ import annotations
 
 import fcntl
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASELINE = "0001"
@@ -32,6 +37,8 @@ class SchemaError(RuntimeError):
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # imported only when the schema is not current
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -41,17 +48,52 @@ def _config(connection: Connection | None = None) -> Config:
 @cache
 def head() -> str:
     """The newest revision this code knows."""
+    from alembic.script import ScriptDirectory
+
     found = ScriptDirectory.from_config(_config()).get_current_head()
     assert found is not None
     return found
 
 
+_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:["']([^"']+)["']|None)""", re.M)
+
+
+@cache
+def file_head() -> str | None:
+    """The newest revision read straight from the revision files (None when that is not clear).
+
+    Only used to say "already current" without Alembic; any doubt falls back to Alembic."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((m.group(1), m.group(2)) for m in _REVISION.finditer(path.read_text(encoding="utf-8")))
+        if "revision" not in found or not found["revision"]:
+            return None
+        revisions.add(found["revision"])
+        if found.get("down_revision"):
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored(conn: Connection) -> str | None:
+    """The revision in ``alembic_version``, read with one query (None when there is none)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    return rows[0][0] if len(rows) == 1 else None
+
+
 def current(conn: Connection) -> str | None:
     """The database's revision; None for an empty or unversioned database."""
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(conn).get_current_revision()
 
 
 def _known(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+
     scripts = ScriptDirectory.from_config(_config())
     return any(s.revision == revision for s in scripts.walk_revisions())
 
@@ -92,6 +134,9 @@ def startup_lock(engine: Engine) -> Iterator[Connection]:
 
 def state(conn: Connection) -> str:
     """'current', 'empty', 'older', 'unversioned' (tables from before migrations) or 'newer'."""
+    quick = file_head()
+    if quick is not None and _stored(conn) == quick:
+        return "current"
     revision = current(conn)
     if revision == head():
         return "current"
@@ -133,6 +178,8 @@ def start(engine: Engine, load: Callable[[], None] | None = None) -> None:
     with startup_lock(engine) as conn:
         found = state(conn)
         if found == "empty":
+            from alembic import command
+
             command.upgrade(_config(conn), "head")
             conn.commit()
         elif found != "current":
@@ -149,6 +196,8 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         found = state(conn)
         if found == "newer":
             raise SchemaError(problem(conn) or found)
+        from alembic import command
+
         before = current(conn)
         cfg = _config(conn)
         if found == "unversioned":

@@ -12,7 +12,8 @@ import pytest
 from bot.cli import main
 from bot.i18n import Messages
 from bot.replies import plain
-from catalog import gtin
+from catalog import gtin, reference
+from catalog import rows as catalog_rows
 from catalog.reference import check_data_files
 from catalog.rows import STORE_KINDS, CatalogRow, DataValidationError, RetailerRow
 from catalog.stores import in_hanoi
@@ -111,6 +112,26 @@ def _data_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
 
 def test_bundled_data_files_pass_the_start_up_check() -> None:
     check_data_files(DATA)
+
+
+def test_files_found_good_are_not_checked_again_until_one_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = _data_copy(tmp_path, "tips.csv", "\n1,market,", "\n1,market,")
+    check_data_files(folder)
+    monkeypatch.setattr(reference, "_checked", set())  # as in a new process
+    read: list[Path] = []
+    load = catalog_rows.load
+    monkeypatch.setattr(catalog_rows, "load", lambda path, *a, **k: read.append(path) or load(path, *a, **k))
+    check_data_files(folder)
+    assert read == []
+    tips = folder / "tips.csv"
+    text = tips.read_text(encoding="utf-8")
+    tips.write_text(text.replace("\n1,market,", "\n1,markets,", 1), encoding="utf-8")
+    with pytest.raises(DataValidationError):
+        check_data_files(folder)
+    assert folder / "tips.csv" in read
 
 
 @pytest.mark.parametrize(

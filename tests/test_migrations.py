@@ -16,6 +16,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
@@ -63,7 +64,7 @@ def test_the_revisions_build_exactly_the_models(url: str) -> None:
 
 
 def test_there_is_one_head() -> None:
-    scripts = migrate.ScriptDirectory.from_config(migrate._config())
+    scripts = ScriptDirectory.from_config(migrate._config())
     assert len(scripts.get_heads()) == 1, "two revisions share a parent: rebase yours onto the other"
 
 
@@ -262,3 +263,21 @@ def test_read_only_commands_on_an_empty_database_say_what_to_run(tmp_path: Path,
     engine = make_engine(f"sqlite:///{tmp_path / 'none.db'}")
     assert inspect(engine).get_table_names() == []
     engine.dispose()
+
+
+def test_the_revision_files_name_the_head_alembic_names() -> None:
+    assert migrate.file_head() == migrate.head()
+
+
+def test_a_start_on_a_current_database_needs_no_alembic(url: str) -> None:
+    """The usual start-up (schema already current) skips Alembic: it is not even imported."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = STARTER + "print('alembic' in sys.modules)\n"
+    first, again = (
+        subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, env=env)
+        for _ in "12"
+    )
+    assert first.returncode == 0 and again.returncode == 0, (first.stderr + again.stderr)[-2000:]
+    assert first.stdout.split()[-1] == "True"  # an empty database is built by the revisions
+    assert again.stdout.split()[-1] == "False"
+    assert first.stdout.split()[:3] == again.stdout.split()[:3]
