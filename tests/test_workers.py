@@ -195,7 +195,7 @@ async def test_kill_9_of_one_worker_in_the_middle_of_traffic(cluster: Cluster) -
             unanswered = conn.execute(select(func.count()).where(UPDATES.c.answered_at.is_(None))).scalar()
         return unanswered == 0 and len(answers()) == total
 
-    await until(settled, timeout=LEASE * 4, what="every update answered")
+    await until(settled, timeout=LEASE * 6, what="every update answered")
     got = answers()
     # what A had sent reaches the fake API within a second of the freeze; B's replays come only
     # after A's lease has run out
