@@ -16,6 +16,7 @@ from bot import redact
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.i18n import Messages
     from bot.services import Services
 
 app = typer.Typer(
@@ -61,6 +62,16 @@ def fail(message: str) -> typer.Exit:
     """Print one clear (redacted) line and return the exit for bad input or configuration."""
     typer.echo(f"error: {redact.redact(message)}", err=True)
     return typer.Exit(BAD_INPUT)
+
+
+def officer_messages() -> Messages:
+    """Texts for an officer at the terminal, in ``CLI_LANG`` (vi unless set to en)."""
+    from bot.i18n import DEFAULT_LOCALE, Messages
+
+    try:
+        return Messages(Settings().cli_lang)
+    except ValidationError:  # the configuration error itself is reported elsewhere
+        return Messages(DEFAULT_LOCALE)
 
 
 def telegram_settings() -> Settings:
@@ -239,9 +250,7 @@ def import_(
     replace: Annotated[bool, typer.Option("--replace", help="Remove products not in the file.")] = False,
 ) -> None:
     """Validate a catalog CSV and write it in one transaction (all or nothing)."""
-    from bot.data_errors import file_error, row_error
-    from bot.i18n import Messages
-    from bot.replies import plain
+    from bot.data_errors import terminal_lines
     from catalog.datafile import DataFileError, path_opener
     from catalog.db import make_engine
     from catalog.importing import check_file, import_file
@@ -257,7 +266,6 @@ def import_(
         prepare_database(engine)
     except SchemaError as exc:
         raise fail(str(exc)) from None
-    t = Messages("en")
     run = check_file if dry_run else import_file
     try:
         result = run(
@@ -268,14 +276,9 @@ def import_(
             replace=replace,
             progress=True,
         )
-    except DataFileError as exc:
-        raise fail(f"{file}: {plain(file_error(t, exc))}") from None
-    except DataValidationError as exc:
-        typer.echo(f"error: {file}: {exc.total} problem(s); nothing was imported", err=True)
-        for problem in exc.errors[:50]:
-            typer.echo(f"  {plain(row_error(t, problem))}", err=True)
-        if exc.total > 50:
-            typer.echo(f"  … and {exc.total - 50} more", err=True)
+    except (DataFileError, DataValidationError) as exc:
+        for line in terminal_lines(officer_messages(), exc, str(file)):
+            typer.echo(line, err=True)
         raise typer.Exit(BAD_INPUT) from None
     report, changes = result.report, result.changes
     if changes:
@@ -590,16 +593,14 @@ def serve(
 def main() -> None:
     """The console script. A bad data file stops it with one line; an unexpected crash prints a
     redacted traceback, never locals."""
-    from bot.data_errors import one_line
-    from bot.i18n import Messages
-    from bot.replies import plain
+    from bot.data_errors import terminal_line
     from catalog.datafile import DataFileError
     from catalog.rows import DataValidationError
 
     try:
         app()
     except (DataFileError, DataValidationError) as exc:  # a bad data file: refuse to start
-        typer.echo(f"error: {plain(one_line(Messages('en'), exc))}", err=True)
+        typer.echo(terminal_line(officer_messages(), exc), err=True)
         sys.exit(BAD_INPUT)
     except Exception as exc:
         sys.stderr.write(redact.redact_exception(exc))

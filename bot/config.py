@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # A worker renews its claim on the updates it holds; after this many seconds without a
     # renewal (the worker died) another worker answers them.
     update_lease_seconds: float = Field(default=30.0, ge=2)
+    # Language of what the command line says about the department's data files (an officer
+    # at a terminal): vi or en.
+    cli_lang: Literal["vi", "en"] = "vi"
 
     @field_validator("admin_ids", mode="before")
     @classmethod

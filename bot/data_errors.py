@@ -6,9 +6,11 @@ The catalog package reports them as codes with values (``catalog.datafile.DataFi
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from bot.i18n import Messages
+from bot.replies import plain
 from catalog.datafile import DataFileError
 from catalog.rows import DataValidationError, RowError
 
@@ -36,3 +38,23 @@ def one_line(t: Messages, error: DataFileError | DataValidationError) -> str:
     else:
         text = row_error(t, error.errors[0]) if error.errors else str(error)
     return t.raw("data_errors.in_file", file=error.file, problem=text) if error.file else text
+
+
+def terminal_lines(
+    t: Messages, error: DataFileError | DataValidationError, file: str, shown: int = 50
+) -> list[str]:
+    """What the command line prints for a refused file: the same line-and-column problems as
+    the bot's answer to an upload, as plain text, first line "error: file: ..."."""
+    if isinstance(error, DataFileError):
+        where = t.raw("data_errors.in_file", file=html.escape(file), problem=file_error(t, error))
+        return [plain(t.raw("data_errors.cli_error", problem=where))]
+    lines = [t.raw("data_errors.cli_error", problem=t("data_errors.cli_rows", file=file, count=error.total))]
+    lines += ["  " + row_error(t, e) for e in error.errors[:shown]]
+    if error.total > shown:
+        lines.append("  " + t("data_errors.cli_more", count=error.total - shown))
+    return [plain(line) for line in lines]
+
+
+def terminal_line(t: Messages, error: DataFileError | DataValidationError) -> str:
+    """One line, for a data file that stops a command before it starts."""
+    return plain(t.raw("data_errors.cli_error", problem=one_line(t, error)))

@@ -16,7 +16,7 @@ from bot.i18n import Messages
 from bot.replies import plain
 from tests import imaging as im
 from tests.conftest import ROOT
-from tests.texts import says
+from tests.texts import pattern, says
 
 runner = CliRunner()
 
@@ -51,19 +51,27 @@ def test_import_of_a_bad_file_exits_2_and_changes_nothing(env: str, tmp_path: Pa
     before = runner.invoke(app, ["export"]).stdout
     result = runner.invoke(app, ["import", str(bad)])
     assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1 and "error:" in result.stderr
+    [line] = result.stderr.splitlines()  # in Vietnamese unless CLI_LANG=en
+    assert pattern("data_errors.cli_error", text=True).fullmatch(line) and str(bad) in line
     assert runner.invoke(app, ["export"]).stdout == before
 
 
-def test_import_row_errors_list_lines(env: str, tmp_path: Path) -> None:
+def test_import_row_errors_list_lines(env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = (ROOT / "data/ecolabel.csv").read_text(encoding="utf-8").splitlines()
     lines[5] = lines[5].replace(",VIETGAP,", ",NOPE,").replace(",VN_ORGANIC,", ",NOPE,")
     lines[5] = lines[5].replace(lines[5].split(",")[0], lines[5].split(",")[0][:-1] + "0", 1)
     broken = tmp_path / "broken.csv"
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = runner.invoke(app, ["import", str(broken), "--dry-run"])
-    assert result.exit_code == 2
-    assert "line 6" in result.stderr and "nothing was imported" in result.stderr
+    for lang in ("vi", "en"):  # Vietnamese unless CLI_LANG=en
+        monkeypatch.setenv("CLI_LANG", lang)
+        result = runner.invoke(app, ["import", str(broken), "--dry-run"])
+        assert result.exit_code == 2
+        t = Messages(lang)
+        head, check_digit, label = result.stderr.splitlines()
+        assert head == t("data_errors.cli_error", problem=t("data_errors.cli_rows", file=broken, count=2))
+        assert says(check_digit, "data_errors.at", lang, line=6, column="gtin")
+        assert says(label, "data_errors.at", lang, line=6, column="label")
+        assert says(label, "data_errors.unknown_label", lang, value="NOPE")
 
 
 def test_dry_run_and_reimport(env: str) -> None:

@@ -157,21 +157,28 @@ def test_a_bad_data_file_is_refused_with_file_line_and_column(
     assert caught.value.file == str(folder / name)
 
 
+@pytest.mark.parametrize("lang", ["vi", "en", None])
 def test_start_up_stops_with_one_line_naming_the_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lang: str | None
 ) -> None:
+    """In the officer's language: CLI_LANG, Vietnamese when it is not set."""
     folder = _data_copy(tmp_path, "retailers.csv", ",supermarket,", ",hypermarket,")
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
     monkeypatch.setenv("ECOLABEL_DATA_DIR", str(folder))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    if lang:
+        monkeypatch.setenv("CLI_LANG", lang)
+    else:
+        monkeypatch.delenv("CLI_LANG", raising=False)
     monkeypatch.setattr(sys, "argv", ["ecolabel-bot", "lookup", "gao"])
     with pytest.raises(SystemExit) as stopped:
         main()
     assert stopped.value.code == 2
-    t = Messages("en")
+    t = Messages(lang or "vi")
     problem = t("data_errors.not_one_of", value="hypermarket", valid=", ".join(STORE_KINDS))
     at = t.raw("data_errors.at", line=2, column="kind", problem=problem)
     expected = t.raw("data_errors.in_file", file=str(folder / "retailers.csv"), problem=at)
-    assert capsys.readouterr().err == f"error: {plain(expected)}\n"
+    assert capsys.readouterr().err == plain(t.raw("data_errors.cli_error", problem=expected)) + "\n"
     assert not (tmp_path / "x.db").exists()  # refused before touching the database
 
 
