@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import case, distinct
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from catalog import safecsv
 from catalog.db import session
 from catalog.models import Certification, Product, Report, UsageDay, UsageEvent
+from catalog.service import HANOI
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -80,70 +82,91 @@ def _day(text: str) -> date:
 
 
 def compute(engine: Engine, start: date, end: date) -> Stats:
-    """Figures for the days from ``start`` to ``end`` inclusive."""
+    """Figures for the days from ``start`` to ``end`` inclusive (Hà Nội days).
+
+    Counted by the database (GROUP BY), so a year of usage is a few hundred grouped rows
+    in memory, not one Python object per lookup.
+    """
     stats = Stats(start, end)
-    in_range = (UsageEvent.day >= start, UsageEvent.day <= end)
+    ev = UsageEvent
+    in_range = (ev.day >= start, ev.day <= end)
     with session(engine) as db:
-        rows = db.exec(
-            select(
-                UsageEvent.day,
-                UsageEvent.user_id,
-                UsageEvent.kind,
-                UsageEvent.found,
-                UsageEvent.product_id,
-                UsageEvent.gtin,
-            ).where(*in_range)
+        found_sum = func.sum(case((ev.found, 1), else_=0))
+        per_day_kind = db.exec(
+            select(ev.day, ev.kind, func.count(), found_sum).where(*in_range).group_by(ev.day, ev.kind)
         ).all()
-        first_seen = dict(
-            db.exec(select(UsageEvent.user_id, func.min(UsageEvent.day)).group_by(UsageEvent.user_id)).all()
-        )
-        lookups = [r for r in rows if r[2] not in NOT_LOOKUPS]
-        stats.tips_sent = sum(1 for r in rows if r[2] == "tip")
-        stats.lookups = len(lookups)
-        stats.found = sum(1 for r in lookups if r[3])
-        users = {r[1] for r in rows if r[1] is not None}
-        stats.users = len(users)
-        stats.new_users = sum(1 for u in users if start <= first_seen[u] <= end)
+        by_kind: Counter[str] = Counter()
+        days: dict[date, list[int]] = {}
+        for day, kind, n, found in per_day_kind:
+            if kind == "tip":
+                stats.tips_sent += n
+            if kind in NOT_LOOKUPS:
+                continue
+            by_kind[kind] += n
+            stats.lookups += n
+            stats.found += int(found or 0)
+            days.setdefault(day, [0, 0])
+            days[day][0] += n
+            days[day][1] += int(found or 0)
+        stats.by_kind = dict(sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0])))
+        stats.per_day = [(d, v[0], v[1]) for d, v in sorted(days.items())]
+        known = ev.user_id.is_not(None)  # type: ignore[union-attr]
+        stats.users = db.exec(select(func.count(distinct(ev.user_id))).where(*in_range, known)).one()
+        first_days = select(ev.user_id).where(known).group_by(ev.user_id)
+        stats.new_users = db.exec(
+            select(func.count()).select_from(
+                first_days.having(func.min(ev.day) >= start, func.min(ev.day) <= end).subquery()
+            )
+        ).one()
         # days whose lookups lost their user ids (privacy retention) count from their day totals
         for past in db.exec(select(UsageDay).where(UsageDay.day >= start, UsageDay.day <= end)):
             stats.users += past.users
             stats.new_users += past.new_users
-        stats.by_kind = dict(Counter(r[2] for r in lookups).most_common())
-        days: dict[date, list[int]] = {}
-        for r in lookups:
-            days.setdefault(r[0], [0, 0])
-            days[r[0]][0] += 1
-            days[r[0]][1] += int(r[3])
-        stats.per_day = [(d, v[0], v[1]) for d, v in sorted(days.items())]
         # a product counts when its card was shown (a lookup answered with the card, or a card
         # opened from a list), never for being the top hit of a list the shopper only saw
-        products = Counter(r[4] for r in rows if r[2] != "tip" and r[3] and r[4] is not None)
-        names = (
-            dict(db.exec(select(Product.id, Product.name_vi).where(Product.id.in_(list(products)))).all())
-            if products
-            else {}
-        )  # type: ignore[union-attr]
-        stats.top_products = [(names.get(pid, f"#{pid}"), n) for pid, n in products.most_common(TOP)]
+        products = Counter(
+            dict(
+                db.exec(
+                    select(ev.product_id, func.count())
+                    .where(*in_range, ev.kind != "tip", ev.found, ev.product_id.is_not(None))  # type: ignore[union-attr]
+                    .group_by(ev.product_id)
+                ).all()
+            )
+        )
+        top = sorted(products.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+        shown = [pid for pid, _ in top]
+        named = select(Product.id, Product.name_vi).where(Product.id.in_(shown))  # type: ignore[union-attr]
+        names = dict(db.exec(named).all()) if shown else {}
+        stats.top_products = [(names.get(pid, f"#{pid}"), n) for pid, n in top]
         labels: Counter[str] = Counter()
         if products:
             for pid, code in db.exec(
                 select(Certification.product_id, Certification.label_code).where(
-                    Certification.product_id.in_(list(products))
+                    Certification.product_id.in_(list(products))  # type: ignore[union-attr]
                 )
-            ).all():  # type: ignore[union-attr]
+            ).all():
                 labels[code] += products[pid]
-        stats.top_labels = labels.most_common(TOP)
-        stats.top_missing = Counter(r[5] for r in lookups if not r[3] and r[5]).most_common(TOP)
-        lo = datetime.combine(start, time.min, UTC)
-        hi = datetime.combine(end, time.max, UTC)
+        stats.top_labels = sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+        missing = (
+            select(ev.gtin, func.count())
+            .where(*in_range, ev.kind.not_in(NOT_LOOKUPS), ev.found.is_(False))  # type: ignore[attr-defined]
+            .where(ev.gtin.is_not(None), ev.gtin != "")  # type: ignore[union-attr]
+            .group_by(ev.gtin)
+            .order_by(func.count().desc(), ev.gtin)
+            .limit(TOP)
+        )
+        stats.top_missing = [(str(g), int(n)) for g, n in db.exec(missing).all()]
+        # reports by Hà Nội day, like the lookups
+        lo = datetime.combine(start, time.min, HANOI).astimezone(UTC)
+        hi = datetime.combine(end + timedelta(days=1), time.min, HANOI).astimezone(UTC)
         stats.reports_opened = db.exec(
-            select(func.count()).select_from(Report).where(Report.created_at >= lo, Report.created_at <= hi)
+            select(func.count()).select_from(Report).where(Report.created_at >= lo, Report.created_at < hi)
         ).one()
         stats.reports_resolved = db.exec(
             select(func.count())
             .select_from(Report)
-            .where(Report.status == "resolved", Report.closed_at >= lo, Report.closed_at <= hi)
-        ).one()  # type: ignore[operator]
+            .where(Report.status == "resolved", Report.closed_at >= lo, Report.closed_at < hi)  # type: ignore[operator]
+        ).one()
     return stats
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from bot import actions
@@ -13,6 +15,9 @@ from bot.core import Core, Incoming
 from bot.i18n import Messages
 from bot.replies import plain
 from catalog import stats
+from catalog.db import session
+from catalog.models import Report, UsageEvent
+from catalog.reports import ReportBook
 from tests import test_reports_and_stats_limits as limits
 from tests.conftest import TODAY
 
@@ -70,3 +75,42 @@ def test_stats_csv_is_a_spreadsheet_safe_file_of_the_same_figures(core: Core, en
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     [bad] = core.handle(Incoming(ADMIN, text="/stats csv 03/04/2027"))
     assert bad.text == VI("admin.stats_bad_dates")
+
+
+def test_reports_are_counted_by_hanoi_day_like_the_lookups(engine: Engine) -> None:
+    report = ReportBook(engine).open("missing", 79, 79, gtin="9529999999993")
+    with session(engine) as db:
+        stored = db.get(Report, report.id)
+        assert stored is not None
+        stored.created_at = datetime(2026, 11, 24, 20, 30, tzinfo=UTC)  # 03:30 on the 25th in Hà Nội
+        db.add(stored)
+        db.commit()
+    assert stats.compute(engine, date(2026, 11, 24), date(2026, 11, 24)).reports_opened == 0
+    assert stats.compute(engine, date(2026, 11, 25), date(2026, 11, 25)).reports_opened == 1
+
+
+def test_figures_from_many_lookups_are_counted_exactly(engine: Engine) -> None:
+    rows = [
+        {
+            "day": TODAY - timedelta(days=i % 3),
+            "user_id": i % 7,
+            "kind": ("name", "barcode", "tip", "open")[i % 4],
+            "found": i % 5 != 0,
+            "product_id": 1 + i % 2 if i % 5 != 0 else None,
+            "gtin": None if i % 5 != 0 else f"95299999999{i % 2}3",
+            "locale": "vi",
+        }
+        for i in range(200)
+    ]
+    with session(engine) as db:
+        db.execute(insert(UsageEvent), rows)
+        db.commit()
+    s = stats.compute(engine, TODAY - timedelta(days=2), TODAY)
+    lookups = [r for r in rows if r["kind"] in ("name", "barcode")]
+    assert s.lookups == len(lookups) and s.found == sum(1 for r in lookups if r["found"])
+    assert s.tips_sent == 50 and s.users == 7 and s.new_users == 7
+    assert sum(n for _, n, _ in s.per_day) == s.lookups and len(s.per_day) == 3
+    shown = [r["product_id"] for r in rows if r["kind"] != "tip" and r["found"]]
+    assert sorted(n for _, n in s.top_products) == sorted(shown.count(p) for p in set(shown))
+    missing = [r["gtin"] for r in lookups if not r["found"]]
+    assert dict(s.top_missing) == {g: missing.count(g) for g in set(missing)}
