@@ -21,6 +21,13 @@ from catalog.inbox import Inbox
 
 log = logging.getLogger(__name__)
 CONCURRENCY = 16
+FILE_CONCURRENCY = 8  # updates carrying a photo or a file: slots of their own
+
+
+def carries_file(update: Update) -> bool:
+    """A photo or a document: downloaded and perhaps decoded, so slow to answer."""
+    message = update.effective_message
+    return message is not None and bool(message.photo or message.document)
 
 
 class DurableUpdates:
@@ -29,6 +36,8 @@ class DurableUpdates:
         self.inbox = inbox
         self.flush = flush  # usage counts are written before an update counts as answered
         self._slots = asyncio.Semaphore(CONCURRENCY)
+        # a burst of photos waiting for the decoding budget never holds the slots text needs
+        self._file_slots = asyncio.Semaphore(FILE_CONCURRENCY)
         self._tasks: set[asyncio.Task[None]] = set()
         self._held: set[int] = set()  # update ids in this worker's hands, their leases renewed
         self._replayer: asyncio.Task[None] | None = None
@@ -60,7 +69,7 @@ class DurableUpdates:
 
     async def _run(self, update_id: int, update: Update) -> None:
         try:
-            async with self._slots:
+            async with self._file_slots if carries_file(update) else self._slots:
                 try:
                     await self.app.process_update(update)
                 except asyncio.CancelledError:

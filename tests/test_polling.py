@@ -13,6 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from catalog.db import make_engine
@@ -129,3 +130,59 @@ async def test_a_conflict_is_reported_once_in_one_line(
     assert "another process is fetching updates with the same bot token" in line
     assert "the other consumer stopped" in log  # and when it is over
     assert "Traceback" not in log
+
+
+async def test_a_burst_of_slow_photos_does_not_hold_up_a_text_answer(
+    server: FakeBotApi, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sixteen photos (four shoppers, four each: what the flood guard lets through) whose
+    decoding is slow take the slots for files, not the ones a search needs."""
+    import time
+
+    from bot.config import Settings
+    from bot.services import build_services
+    from catalog.inbox import Inbox
+    from catalog.scanner import ScanResult
+    from handlers.app import build_application
+    from handlers.durable import DurableUpdates
+    from handlers.polling import Poller
+
+    def slow_scan(data: bytes) -> ScanResult:
+        time.sleep(1.5)  # a hard photo on a busy machine
+        return ScanResult()
+
+    services = build_services(Settings(database_url=db_url, _env_file=None), seed=False)  # type: ignore[call-arg]
+    assert services.core.scanner is not None
+    monkeypatch.setattr(services.core.scanner, "scan", slow_scan)
+    settings = Settings(
+        telegram_bot_token=tg.TOKEN,
+        telegram_api_base_url=server.base_url,  # type: ignore[call-arg]
+        telegram_file_base_url=server.file_url,
+        _env_file=None,
+    )
+    app = build_application(settings, services, updater=False)
+    await app.initialize()
+    await app.start()
+    durable = DurableUpdates(app, Inbox(services.engine), services.core.usage.flush)
+    stop = asyncio.Event()
+    polling = asyncio.create_task(Poller(app, durable, long_poll=1).run(stop))
+    try:
+        server.state.add_file("slow", b"\x89PNG")
+        for n in range(16):
+            await server.push(tg.photo("slow", 4, user_id=7_400_001 + n % 4))
+        await server.wait_for("sendChatAction", 8, timeout=30)
+        started = time.perf_counter()
+        await server.push(tg.text("gao st25 hat ngoc", user_id=7_400_100))
+        for _ in range(200):
+            if any(int(m["chat_id"]) == 7_400_100 for m in server.state.sent("sendMessage")):
+                break
+            await asyncio.sleep(0.02)
+        assert time.perf_counter() - started < 1.2
+        await server.wait_for("sendMessage", 17, timeout=60)  # and every photo is answered
+    finally:
+        stop.set()
+        await polling
+        await durable.stop()
+        await app.stop()
+        await app.shutdown()
+        services.close()
