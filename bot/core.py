@@ -9,16 +9,15 @@ which transport is used. The core routes: each feature answers in its own module
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import dataclass, replace
 
 from bot import actions, menu, routes
 from bot.admin import ADMIN_COMMANDS, AdminDesk
 from bot.guard import FloodGuard
-from bot.i18n import LOCALES, Messages, pick_locale
+from bot.i18n import Messages, pick_locale
 from bot.incoming import Incoming
 from bot.links import DeepLinks
-from bot.nearby import LOCATION_TTL, Nearby
+from bot.nearby import Nearby
 from bot.places import Places
 from bot.products import Products, label_code, too_big, too_big_to_download
 from bot.replies import Reply
@@ -29,7 +28,6 @@ from bot.tips import Tips
 from catalog import gtin as gtins
 from catalog import labelcodes
 from catalog.clean import clean_input
-from catalog.history import ShopperLists
 from catalog.reports import ReportBook
 from catalog.scanner import PhotoScanner
 from catalog.service import CatalogService
@@ -45,56 +43,37 @@ __all__ = ["ADMIN_COMMANDS", "Core", "Incoming", "InlineCard"]
 log = logging.getLogger(__name__)
 
 
+@dataclass(kw_only=True, eq=False)
 class Core:
     """Routes messages and button presses to the feature that answers them.
 
-    Every collaborator comes ready-made from the composition root (``bot.services``).
+    Every collaborator, the features included, comes ready-made from the composition root
+    (``bot.services.build_core``).
     """
 
-    def __init__(
-        self,
-        *,
-        catalog: CatalogService,
-        shoppers: ShopperStore,
-        usage: UsageLog,
-        stores: StoreDirectory,
-        tips: TipBook,
-        reports: ReportBook,
-        subscriptions: Subscriptions,
-        admin: AdminDesk,
-        guard: FloodGuard,
-        photo_guard: FloodGuard,
-        scanner: PhotoScanner | None,
-        max_image_bytes: int,
-        state: StateStore,
-        lists: ShopperLists,
-        links: DeepLinks,
-        location_ttl: timedelta = LOCATION_TTL,
-        usage_retention: timedelta = timedelta(days=180),
-        download_limit: int = 0,
-    ) -> None:
-        self.catalog = catalog
-        self.shoppers = shoppers
-        self.usage = usage
-        self.stores = stores
-        self.tips = tips
-        self.reports = reports
-        self.subscriptions = subscriptions
-        self.admin = admin
-        self.guard = guard
-        self.photo_guard = photo_guard
-        self.scanner = scanner
-        self.max_image_bytes = max_image_bytes
-        self.download_limit = download_limit  # the largest file the transport can fetch (0: any)
-        self.state = state
-        self.links = links
-        self.nearby = Nearby(catalog, stores, shoppers, location_ttl)
-        self.products = Products(catalog, tips, usage, scanner, lists=lists, nearby=self.nearby, links=links)
-        self.search = Search(catalog, usage, self.products, state)
-        self.places = Places(stores, shoppers, catalog, self.nearby)
-        self.tip_replies = Tips(tips, usage, subscriptions, shoppers)
-        self.shopper_pages = ShopperPages(shoppers.engine, catalog, lists, location_ttl, usage_retention)
-        self.shopper_reports = ShopperReports(reports, catalog, state)
+    catalog: CatalogService
+    shoppers: ShopperStore
+    usage: UsageLog
+    stores: StoreDirectory
+    tips: TipBook
+    reports: ReportBook
+    subscriptions: Subscriptions
+    admin: AdminDesk
+    state: StateStore
+    links: DeepLinks
+    guard: FloodGuard
+    photo_guard: FloodGuard
+    scanner: PhotoScanner | None
+    max_image_bytes: int
+    download_limit: int = 0  # the largest file the transport can fetch (0: any)
+    # the features, each answering in its own module
+    nearby: Nearby
+    products: Products
+    search: Search
+    places: Places
+    tip_replies: Tips
+    shopper_pages: ShopperPages
+    shopper_reports: ShopperReports
 
     # -- entry points -----------------------------------------------------------------------
     def locale_for(self, user_id: int, language_code: str | None) -> str:
@@ -206,18 +185,6 @@ class Core:
             return self.admin.command(msg.user_id, t, name, arg)
         command = routes.COMMANDS.get(name)
         return command(self, msg, t, arg) if command else [Reply(t("errors.unknown_command"))]
-
-    def forget(self, msg: Incoming, t: Messages) -> list[Reply]:
-        """Everything about the shopper deleted: their rows, their conversation state included."""
-        return [self.shopper_pages.forget(msg.user_id, t)]
-
-    def language(self, msg: Incoming, t: Messages, choice: str) -> list[Reply]:
-        return self.set_locale(msg, choice) if choice in LOCALES else [menu.language_prompt(t)]
-
-    def set_locale(self, msg: Incoming, locale: str) -> list[Reply]:
-        self.shoppers.set_locale(msg.user_id, locale)
-        t = Messages(locale)
-        return [Reply(t("lang.set"), keyboard=menu.keyboard(t))]
 
     # -- buttons ----------------------------------------------------------------------------
     def _callback(self, msg: Incoming, t: Messages) -> list[Reply]:

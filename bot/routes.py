@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot import actions, guide, menu
-from bot.i18n import Messages
+from bot.i18n import LOCALES, Messages
 from bot.incoming import Incoming
 from bot.links import parse as deep_link
 from bot.replies import Reply
@@ -42,6 +42,16 @@ def start(core: Core, msg: Incoming, t: Messages, payload: str) -> list[Reply]:
     return welcome
 
 
+def language(core: Core, msg: Incoming, t: Messages, choice: str) -> list[Reply]:
+    return set_locale(core, msg, choice) if choice in LOCALES else [menu.language_prompt(t)]
+
+
+def set_locale(core: Core, msg: Incoming, locale: str) -> list[Reply]:
+    core.shoppers.set_locale(msg.user_id, locale)
+    t = Messages(locale)
+    return [Reply(t("lang.set"), keyboard=menu.keyboard(t))]
+
+
 def _search(core: Core, msg: Incoming, t: Messages, arg: str) -> list[Reply]:
     return core.search.answer(msg.user_id, t, arg) if arg.strip() else [Reply(t("search.prompt"))]
 
@@ -53,8 +63,8 @@ COMMANDS: dict[str, Command] = {
     "saved": lambda core, msg, t, arg: [core.shopper_pages.saved(msg.user_id, t)],
     "privacy": lambda core, msg, t, arg: [core.shopper_pages.privacy(t)],
     "forget": lambda core, msg, t, arg: [core.shopper_pages.ask_forget(t)],
-    "lang": lambda core, msg, t, arg: core.language(msg, t, arg.strip().lower()),
-    "language": lambda core, msg, t, arg: core.language(msg, t, arg.strip().lower()),
+    "lang": lambda core, msg, t, arg: language(core, msg, t, arg.strip().lower()),
+    "language": lambda core, msg, t, arg: language(core, msg, t, arg.strip().lower()),
     "labels": lambda core, msg, t, arg: [guide.groups(t, core.catalog.labels())],
     "stores": lambda core, msg, t, arg: [core.places.start(msg.user_id, t)],
     "tips": lambda core, msg, t, arg: [core.tip_replies.resume(msg.user_id, t)],
@@ -72,7 +82,7 @@ MENU: dict[str, MenuAction] = {  # the reply keyboard's six buttons (bot.menu)
     "labels": lambda core, msg, t: [guide.groups(t, core.catalog.labels())],
     "stores": lambda core, msg, t: [core.places.start(msg.user_id, t)],
     "tips": lambda core, msg, t: [core.tip_replies.resume(msg.user_id, t)],
-    "language": lambda core, msg, t: core.language(msg, t, ""),
+    "language": lambda core, msg, t: language(core, msg, t, ""),
 }
 
 BUTTONS: dict[type[actions.Action], ButtonHandler] = {
@@ -81,7 +91,7 @@ BUTTONS: dict[type[actions.Action], ButtonHandler] = {
     actions.ToggleSaved: lambda core, msg, t, a: core.products.toggle_saved(msg.user_id, t, a.product_id),
     actions.Similar: lambda core, msg, t, a: [core.products.similar(msg.user_id, t, a.product_id)],
     actions.TryExample: lambda core, msg, t, a: core.search.example(msg.user_id, t, a.n),
-    actions.ConfirmForget: lambda core, msg, t, a: core.forget(msg, t),
+    actions.ConfirmForget: lambda core, msg, t, a: [core.shopper_pages.forget(msg.user_id, t)],
     actions.CancelForget: lambda core, msg, t, a: [Reply(t("forget.kept"), edit=True)],
     actions.MoreResults: lambda core, msg, t, a: core.search.more(msg.user_id, t, a.offset),
     actions.WhereToBuy: lambda core, msg, t, a: [core.places.where(msg.user_id, t, a.product_id)],
@@ -91,7 +101,7 @@ BUTTONS: dict[type[actions.Action], ButtonHandler] = {
     actions.LabelGroups: lambda core, msg, t, a: [guide.groups(t, core.catalog.labels(), edit=True)],
     actions.NotFooled: lambda core, msg, t, a: [guide.fooled(t)],
     actions.NextTip: lambda core, msg, t, a: [core.tip_replies.tip(msg.user_id, t, a.n, edit=True)],
-    actions.SetLanguage: lambda core, msg, t, a: core.set_locale(msg, a.locale),
+    actions.SetLanguage: lambda core, msg, t, a: set_locale(core, msg, a.locale),
     actions.ReportMissing: lambda core, msg, t, a: core.shopper_reports.missing(msg, t, a.gtin),
     actions.ReportLabel: lambda core, msg, t, a: core.shopper_reports.ask_reason(
         msg.user_id, t, a.product_id

@@ -14,6 +14,13 @@ from bot.config import Settings
 from bot.core import Core
 from bot.guard import FloodGuard
 from bot.links import DeepLinks
+from bot.nearby import Nearby
+from bot.places import Places
+from bot.products import Products
+from bot.reports import ShopperReports
+from bot.search import Search
+from bot.shopper import ShopperPages
+from bot.tips import Tips
 from catalog import migrate
 from catalog.apply import apply_catalog
 from catalog.db import make_engine, session
@@ -74,32 +81,46 @@ def build_core(
     photo_guard: FloodGuard | None = None,
     stores: StoreDirectory | None = None,
 ) -> Core:
-    """The composition root: every collaborator of the core, built once."""
+    """The composition root: every collaborator of the core, the features included, built once."""
     reports = ReportBook(engine)
     shoppers = ShopperStore(engine)
     state = StateStore(engine)
     usage = UsageLog(engine, catalog.today)
+    stores = stores or StoreDirectory(engine)
+    tips = TipBook()
+    subscriptions = Subscriptions(engine)
+    lists = ShopperLists(engine)
+    links = DeepLinks(settings.bot_username.removeprefix("@"))
+    location_ttl = timedelta(minutes=settings.location_minutes)
+    nearby = Nearby(catalog, stores, shoppers, location_ttl)
+    products = Products(catalog, tips, usage, scanner, lists=lists, nearby=nearby, links=links)
     return Core(
         catalog=catalog,
         shoppers=shoppers,
         usage=usage,
-        stores=stores or StoreDirectory(engine),
-        tips=TipBook(),
+        stores=stores,
+        tips=tips,
         reports=reports,
-        subscriptions=Subscriptions(engine),
+        subscriptions=subscriptions,
         admin=AdminDesk(
             engine, catalog, reports, shoppers, settings.admin_ids, state, settings.max_upload_bytes, usage
         ),
+        state=state,
+        links=links,
         guard=guard or FloodGuard(capacity=20, per_second=2),
         photo_guard=photo_guard or FloodGuard(capacity=4, per_second=0.2),
         scanner=scanner,
         max_image_bytes=settings.max_photo_bytes,
-        state=state,
-        lists=ShopperLists(engine),
-        links=DeepLinks(settings.bot_username.removeprefix("@")),
-        location_ttl=timedelta(minutes=settings.location_minutes),
-        usage_retention=timedelta(days=settings.usage_retention_days),
         download_limit=settings.telegram_download_bytes,
+        nearby=nearby,
+        products=products,
+        search=Search(catalog, usage, products, state),
+        places=Places(stores, shoppers, catalog, nearby),
+        tip_replies=Tips(tips, usage, subscriptions, shoppers),
+        shopper_pages=ShopperPages(
+            engine, catalog, lists, location_ttl, timedelta(days=settings.usage_retention_days)
+        ),
+        shopper_reports=ShopperReports(reports, catalog, state),
     )
 
 
