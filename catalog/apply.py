@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -34,8 +34,9 @@ P = Product.__table__  # type: ignore[attr-defined]
 C = Certification.__table__  # type: ignore[attr-defined]
 
 
-@dataclass(slots=True)
-class ProductRow:
+class ProductRow(NamedTuple):
+    """A product as a file gives it (a plain tuple: millions are made, pickled and compared)."""
+
     key: str
     line: int
     gtin: str | None
@@ -47,8 +48,9 @@ class ProductRow:
     sample: bool
 
 
-@dataclass(slots=True)
-class CertRow:
+class CertRow(NamedTuple):
+    """A certification as a file gives it."""
+
     product_key: str
     line: int
     label: str
@@ -145,7 +147,9 @@ class _Run:
     report: ImportReport = field(default_factory=ImportReport)
     changes: Changes = field(default_factory=Changes)
     handled: set[str] = field(default_factory=set)  # product keys already compared
-    existed: list[int] = field(default_factory=list)  # ids of stored products in the file
+    cert_keys: Collection[tuple[str, str, str]] = ()  # the file's (filled while it is read)
+    # stored certifications of the file's products not (yet) seen in the file, by id
+    unlisted: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
 
 def apply_items(
@@ -163,26 +167,38 @@ def apply_items(
     stream, looked at only after the last row (they may be filled while it is read). With
     ``replace`` stored products missing from ``product_keys`` are removed too.
     """
-    run = _Run(conn, write)
+    run = _Run(conn, write, cert_keys=cert_keys)
     it = iter(items)
     while batch := list(islice(it, BATCH)):
         _batch(run, batch)
-    _removed_certs(run, cert_keys)
+    _removed_certs(run)
     if replace:
         _removed_products(run, product_keys)
     run.report.dry_run = not write
     return run.report, run.changes
 
 
-def _differences(stored: Any, row: object, names: tuple[str, ...]) -> list[tuple[str, object, object]]:
-    return [(f, getattr(stored, f), getattr(row, f)) for f in names if getattr(stored, f) != getattr(row, f)]
+def _differences(stored: tuple, row: tuple, names: tuple[str, ...]) -> list[tuple[str, object, object]]:
+    """(column, stored, new) of each value that differs; ``stored`` and ``row`` end with the
+    values of ``names``, in that order."""
+    if stored[-len(names) :] == row[-len(names) :]:  # the usual case, compared in C
+        return []
+    return [
+        (f, old, new)
+        for f, old, new in zip(names, stored[-len(names) :], row[-len(names) :], strict=True)
+        if old != new
+    ]
+
+
+def _values(row: tuple, names: tuple[str, ...]) -> dict[str, object]:
+    return dict(zip(names, row[-len(names) :], strict=True))
 
 
 def _stored_products(conn: Connection, keys: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for chunk in chunks(keys):
         stmt = select(P.c.id, P.c.key, *(P.c[f] for f in PRODUCT_FIELDS)).where(P.c.key.in_(chunk))
-        found.update((r.key, r) for r in conn.execute(stmt))
+        found.update((r.key, r) for r in conn.execute(stmt).all())
     return found
 
 
@@ -198,15 +214,14 @@ def _batch(run: _Run, batch: list[Item]) -> None:
         current = stored.get(product.key)
         if current is None:
             report.products_added += 1
-            new_products.append({"key": product.key, **{f: getattr(product, f) for f in PRODUCT_FIELDS}})
+            new_products.append({"key": product.key, **_values(product, PRODUCT_FIELDS)})
             continue
-        run.existed.append(current.id)
-        diff = _differences(current, product, PRODUCT_FIELDS)
+        diff = _differences(tuple(current), product, PRODUCT_FIELDS)
         if not diff:
             report.products_unchanged += 1
             continue
         report.products_changed += 1
-        product_updates.append({"_id": current.id, **{f: getattr(product, f) for f in PRODUCT_FIELDS}})
+        product_updates.append({"_id": current.id, **_values(product, PRODUCT_FIELDS)})
         for column, old, new in diff:
             run.changes.add(FieldChange(product.line, product.key, column, old, new))
     if run.write and new_products:
@@ -215,19 +230,22 @@ def _batch(run: _Run, batch: list[Item]) -> None:
     if run.write and product_updates:
         values = {f: bindparam(f) for f in PRODUCT_FIELDS}
         conn.execute(update(P).where(P.c.id == bindparam("_id")).values(values), product_updates)
-    ids = [r.id for r in stored.values()]
+    key_of = {r.id: k for k, r in stored.items()}
     current_certs: dict[tuple[int, str, str], Any] = {}
-    for chunk in chunks(ids):
+    for chunk in chunks(list(key_of)):
         stmt = select(
             C.c.id, C.c.product_id, C.c.label_code, C.c.certificate_no, *(C.c[f] for f in CERT_FIELDS)
         ).where(C.c.product_id.in_(chunk))
-        current_certs.update(((r.product_id, r.label_code, r.certificate_no), r) for r in conn.execute(stmt))
+        for r in conn.execute(stmt).all():
+            current_certs[(r.product_id, r.label_code, r.certificate_no)] = r
+            listed = (key_of[r.product_id], r.label_code, r.certificate_no)
+            if listed not in run.cert_keys:
+                run.unlisted[r.id] = listed
     cert_adds: list[dict[str, object]] = []
     cert_updates: list[dict[str, object]] = []
     for product, cert in batch:
         owner = stored.get(product.key)
         current = current_certs.get((owner.id, cert.label, cert.certificate_no)) if owner else None
-        values = {f: getattr(cert, f) for f in CERT_FIELDS}
         if current is None:
             report.certs_added += 1
             if owner is not None:
@@ -236,16 +254,16 @@ def _batch(run: _Run, batch: list[Item]) -> None:
                         "product_id": owner.id,
                         "label_code": cert.label,
                         "certificate_no": cert.certificate_no,
-                        **values,
+                        **_values(cert, CERT_FIELDS),
                     }
                 )
             continue
-        diff = _differences(current, cert, CERT_FIELDS)
+        diff = _differences(tuple(current), cert, CERT_FIELDS)
         if not diff:
             report.certs_unchanged += 1
             continue
         report.certs_changed += 1
-        cert_updates.append({"_id": current.id, **values})
+        cert_updates.append({"_id": current.id, **_values(cert, CERT_FIELDS)})
         label = f"{cert.label} {cert.certificate_no}".strip()
         for column, old, new in diff:
             run.changes.add(FieldChange(cert.line, cert.product_key, f"{column} ({label})", old, new))
@@ -256,18 +274,9 @@ def _batch(run: _Run, batch: list[Item]) -> None:
         conn.execute(update(C).where(C.c.id == bindparam("_id")).values(values), cert_updates)
 
 
-def _removed_certs(run: _Run, cert_keys: Collection[tuple[str, str, str]]) -> None:
-    """Stored certifications of the file's products that the file no longer lists."""
-    gone: list[int] = []
-    for chunk in chunks(run.existed):
-        stmt = (
-            select(C.c.id, P.c.key, C.c.label_code, C.c.certificate_no)
-            .join(P, P.c.id == C.c.product_id)
-            .where(C.c.product_id.in_(chunk))
-        )
-        gone += [
-            r.id for r in run.conn.execute(stmt) if (r.key, r.label_code, r.certificate_no) not in cert_keys
-        ]
+def _removed_certs(run: _Run) -> None:
+    """Stored certifications of the file's products that the file does not list."""
+    gone = [cert_id for cert_id, listed in run.unlisted.items() if listed not in run.cert_keys]
     run.report.certs_removed += len(gone)
     if run.write:
         for chunk in chunks(gone):
@@ -276,7 +285,7 @@ def _removed_certs(run: _Run, cert_keys: Collection[tuple[str, str, str]]) -> No
 
 def _removed_products(run: _Run, product_keys: Collection[str]) -> None:
     """With ``replace``: stored products the file does not name, and their certifications."""
-    gone = [r.id for r in run.conn.execute(select(P.c.id, P.c.key)) if r.key not in product_keys]
+    gone = [r.id for r in run.conn.execute(select(P.c.id, P.c.key)).all() if r.key not in product_keys]
     run.report.products_removed = len(gone)
     for chunk in chunks(gone):
         count = select(func.count()).select_from(C).where(C.c.product_id.in_(chunk))
@@ -332,3 +341,8 @@ def apply_in(db, parsed: ParsedCatalog, replace: bool = False) -> ImportReport: 
     """Write ``parsed`` in the caller's session and transaction (not committed, version not
     bumped), for importers that write several batches all or nothing."""
     return apply_items(db.connection(), _items(parsed), parsed.products, _keys(parsed), replace)[0]
+
+
+# the comparisons above rely on the rows ending with these fields, in this order
+assert ProductRow._fields[-len(PRODUCT_FIELDS) :] == PRODUCT_FIELDS
+assert CertRow._fields[-len(CERT_FIELDS) :] == CERT_FIELDS

@@ -14,9 +14,8 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from itertools import islice
-from operator import attrgetter
 from typing import IO
 
 from sqlalchemy.engine import Engine
@@ -83,17 +82,12 @@ def import_file(
     return ImportResult(report, changes, formulas)
 
 
-_P = [f.name for f in fields(ProductRow)]
-_C = [f.name for f in fields(CertRow)]
-
-
 def _spool(items: Iterable[Item], spool: IO[bytes]) -> int:
     """Rows as plain tuples, pickled a batch at a time (far quicker than pickling objects)."""
     count = 0
     it = iter(items)
-    p_values, c_values = attrgetter(*_P), attrgetter(*_C)
     while batch := list(islice(it, BATCH)):
-        pickle.dump([(p_values(p), c_values(c)) for p, c in batch], spool, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump([(tuple(p), tuple(c)) for p, c in batch], spool, protocol=pickle.HIGHEST_PROTOCOL)
         count += len(batch)
     return count
 
@@ -105,4 +99,4 @@ def _replay(spool: IO[bytes]) -> Iterator[Item]:
         except EOFError:
             return
         for p, c in batch:
-            yield ProductRow(*p), CertRow(*c)
+            yield ProductRow._make(p), CertRow._make(c)

@@ -9,6 +9,7 @@ line, the column, a code and its values; the bot renders it from the message fil
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -86,10 +87,15 @@ def problem(code: str, **params: Any) -> PydanticCustomError:
 # -- cell types -------------------------------------------------------------------------------
 def _text(value: object) -> str:
     text = str(value or "")
-    bad = control_char(text)
-    if bad is not None:
-        raise problem("control_char", char=f"U+{ord(text[bad - 1]):04X}", at=bad)
-    text = restore(clean_cell(text))  # "'-5%" as exported is "-5%" (catalog.safecsv)
+    if text.isprintable():  # the usual cell: no control or invisible character to look for
+        text = unicodedata.normalize("NFC", text).strip()  # all clean_cell does to such text
+    else:
+        bad = control_char(text)
+        if bad is not None:
+            raise problem("control_char", char=f"U+{ord(text[bad - 1]):04X}", at=bad)
+        text = clean_cell(text)
+    if text.startswith("'"):
+        text = restore(text)  # "'-5%" as exported is "-5%" (catalog.safecsv)
     if len(text) > MAX_FIELD_CHARS:
         raise problem("too_long", limit=MAX_FIELD_CHARS)
     return text

@@ -86,8 +86,9 @@ def flag_formulas(
     header: list[str], body: Iterable[tuple[int, list[str]]], found: FormulaCells
 ) -> Iterator[tuple[int, list[str]]]:
     """Pass rows through, noting (line, column) of every cell that starts like a formula."""
+    first = (*TRIGGERS, " ")
     for line, values in body:
         for column, value in zip(header, values, strict=False):
-            if is_formula_like(value.lstrip(" ")):
+            if value.startswith(first) and is_formula_like(value.lstrip(" ")):
                 found.add(line, column)
         yield line, values
