@@ -149,7 +149,7 @@ def read_rows(
     def body() -> Iterator[Row]:
         try:
             for values in reader:
-                if any(v.strip() for v in values):
+                if "".join(values).strip():
                     yield reader.line_num, values
         except csv.Error:
             raise DataFileError("broken_csv", line=reader.line_num) from None

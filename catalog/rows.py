@@ -8,6 +8,7 @@ line, the column, a code and its values; the bot renders it from the message fil
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -140,6 +141,9 @@ def _day(value: object) -> date | None:
     text = _text(value).strip()
     if not text:
         return None
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        with contextlib.suppress(ValueError):  # the usual YYYY-MM-DD, read in C
+            return date.fromisoformat(text)
     if m := _ISO.fullmatch(text):
         year, month, day = (int(g) for g in m.groups())
     elif m := _DMY.fullmatch(text):

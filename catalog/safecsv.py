@@ -19,6 +19,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -86,9 +87,13 @@ def flag_formulas(
     header: list[str], body: Iterable[tuple[int, list[str]]], found: FormulaCells
 ) -> Iterator[tuple[int, list[str]]]:
     """Pass rows through, noting (line, column) of every cell that starts like a formula."""
-    first = (*TRIGGERS, " ")
+    first = {*TRIGGERS, " "}
+    first_char = itemgetter(slice(0, 1))
     for line, values in body:
+        if first.isdisjoint(map(first_char, values)):  # the usual row, checked in C
+            yield line, values
+            continue
         for column, value in zip(header, values, strict=False):
-            if value.startswith(first) and is_formula_like(value.lstrip(" ")):
+            if is_formula_like(value.lstrip(" ")):
                 found.add(line, column)
         yield line, values

@@ -33,7 +33,7 @@ class CatalogIndex:
     def admit(self, product: ProductRow, label: str, certificate_no: str, problems: Problems) -> bool:
         """True for a row that agrees with the earlier rows of its product and repeats no
         certification; a problem is recorded otherwise."""
-        hashes = tuple(hash(getattr(product, f)) for f in PRODUCT_FIELDS)
+        hashes = tuple(map(hash, product[-len(PRODUCT_FIELDS) :]))
         first = self.products.setdefault(product.key, (product.line, hashes))
         conflict = next((f for f, a, b in zip(PRODUCT_FIELDS, first[1], hashes, strict=True) if a != b), None)
         if conflict:
