@@ -160,7 +160,8 @@ class Core:
 
     # -- text -------------------------------------------------------------------------------
     def _text(self, msg: Incoming, t: Messages) -> list[Reply]:
-        text = " ".join((msg.text or "").split())[:MAX_QUERY]
+        whole = " ".join((msg.text or "").split())
+        text = whole[:MAX_QUERY]
         if text.startswith("/"):
             return self._command(msg, t, text)
         product_id = self.shopper_reports.awaited(msg.user_id, "reason")
@@ -169,12 +170,17 @@ class Core:
         action = menu.menu_actions().get(text)
         if action:
             return routes.MENU[action](self, msg, t)
+        if len(whole) > MAX_QUERY:  # a pasted text, not a product name: searching its start would mislead
+            return [Reply(t("search.too_long", length=len(whole), limit=MAX_QUERY))]
         code = labelcodes.recognise(text)
         if code:
             return [label_code(t, code)]
         digits = gtins.looks_like_barcode(text)
         if digits:
             return self.products.by_gtin(msg.user_id, t, digits, kind="barcode")
+        digits = gtins.typed_digits(text)
+        if digits:
+            return [Reply(t("barcode.wrong_length", digits=digits, count=len(digits)))]
         area = self.places.area(t, text)
         return [area] if area else self.search.answer(msg.user_id, t, text)
 

@@ -56,6 +56,18 @@ def check_digit(payload: str) -> int:
     return gs1_standard_check_digit(payload)
 
 
+def typed_digits(text: str, least: int = 4) -> str | None:
+    """The digits of ``text`` when it is only digits (spaces/dashes allowed), at least ``least`` of them.
+
+    Such a message is a barcode typed by hand, whatever its length: a name search cannot
+    find a product from digits alone."""
+    text = text.strip()
+    if not _DIGITS_ONLY.match(text):
+        return None
+    digits = re.sub(r"[ \-]", "", text)
+    return digits if len(digits) >= least else None
+
+
 def looks_like_barcode(text: str) -> str | None:
     """Return the digits if ``text`` is a typed barcode (8, 12, 13 or 14 digits, spaces/dashes allowed)."""
     text = text.strip()

@@ -12,7 +12,6 @@ from bot.core import Core, Incoming
 from bot.guard import FloodGuard
 from bot.i18n import Messages
 from bot.replies import plain
-from bot.search import MAX_QUERY
 from catalog.db import session
 from catalog.models import Certification, Product, Report, Shopper, Subscription, UsageEvent
 from catalog.service import CatalogService
@@ -262,12 +261,6 @@ def test_unknown_command_and_start(core: Core) -> None:
     assert core.handle(Incoming(USER, text="/nope"))[0].text == VI("errors.unknown_command")
     [start] = core.handle(Incoming(USER, text="/start"))
     assert start.keyboard and start.text == VI("start.welcome")
-
-
-def test_long_text_is_cut_and_searched(core: Core) -> None:
-    replies = core.handle(Incoming(USER, text="gao sach " * 5000))
-    cut = ("gao sach " * 5000)[:MAX_QUERY]  # what the core keeps of a long message
-    assert [r.text for r in replies] == [r.text for r in core.handle(Incoming(USER + 1, text=cut))]
 
 
 def test_flood_guard_counts_exactly_under_threads() -> None:
