@@ -23,6 +23,7 @@ from catalog.service import CatalogService
 from catalog.verdict import verdict
 from tests.conftest import TODAY, make_core
 from tests.samples import GOOD, HEADER, labels
+from tests.texts import says
 
 ADMIN = 9001
 SHOPPER = 42
@@ -209,7 +210,7 @@ def test_stats_on_a_known_set_of_lookups(core: Core, engine: Engine) -> None:
     assert s.top_products[0] == ("Gạo ST25 hữu cơ Hạt Ngọc Đồng Quê túi 5kg", 2)
     assert s.top_labels and s.top_labels[0][1] == 2
     replies = say(core, ADMIN, text=f"/stats {TODAY - timedelta(days=1)} {TODAY}")
-    assert "Lượt tra cứu: 5 · tìm thấy: 40%" in plain(replies[0].text)
+    assert says(replies[0].text, "admin.stats", lookups=5, hit_rate=40)
     assert replies[1].attachment and replies[1].attachment.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert say(core, ADMIN, text="/stats yesterday")[0].text == VI("admin.stats_bad_dates")
     assert "date,count" not in figures.to_csv(s) and "top_missing_barcode,8935049500933,2" in figures.to_csv(

@@ -13,13 +13,13 @@ from sqlalchemy.engine import Engine
 from bot import actions
 from bot.core import Core, Incoming
 from bot.i18n import Messages
-from bot.replies import plain
 from catalog import stats
 from catalog.db import session
 from catalog.models import Report, UsageEvent
 from catalog.reports import ReportBook
 from tests import test_reports_and_stats_limits as limits
 from tests.conftest import TODAY
+from tests.texts import says
 
 ADMIN = limits.ADMIN
 VI = Messages("vi")
@@ -32,7 +32,7 @@ def test_stats_include_lookups_made_a_moment_ago(core: Core) -> None:
     core.handle(Incoming(2, text="8935049500933"))
     assert core.usage.pending == 2
     [text, _chart] = core.handle(Incoming(ADMIN, text="/stats"))
-    assert "Lượt tra cứu: 2 · tìm thấy: 50%" in plain(text.text)
+    assert says(text.text, "admin.stats", lookups=2, hit_rate=50)
 
 
 def test_most_looked_up_counts_cards_opened_not_the_top_hit_of_a_list(core: Core, engine: Engine) -> None:
