@@ -29,7 +29,7 @@ from catalog.models import Product, Retailer
 from catalog.reference import categories, check_data_files, data_dir, known_label_codes
 from catalog.reports import ReportBook
 from catalog.scanner import PhotoScanner
-from catalog.scanpool import PooledScanner
+from catalog.scanpool import POOL, PooledScanner
 from catalog.service import CatalogService, prepare_database
 from catalog.shoppers import ShopperStore
 from catalog.state import StateStore
@@ -55,6 +55,7 @@ class Services:
     def close(self) -> None:
         self.core.usage.flush()
         self.engine.dispose()
+        POOL.shutdown()  # the photo decoding processes (started again if a scan comes later)
 
 
 def seed_if_empty(engine: Engine) -> None:

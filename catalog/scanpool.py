@@ -16,7 +16,9 @@ import atexit
 import io
 import logging
 import multiprocessing
+import os
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -83,6 +85,18 @@ def _scan_in_child(data: bytes, budget_seconds: float, max_bytes: int, max_pixel
     return _scanner(budget_seconds, max_bytes, max_pixels).scan(data)
 
 
+def _follow_parent(parent: int) -> None:
+    """In each pool process: exit when the bot process that started it is gone (killed, or a
+    server worker that ends without running exit handlers), never lingering as an orphan."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+
+
 class _Pool:
     """The process-wide executor and budget, made on first use and remade if a child dies."""
 
@@ -104,7 +118,10 @@ class _Pool:
         with self._lock:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
-                    max_workers=max(1, self.processes), mp_context=multiprocessing.get_context("spawn")
+                    max_workers=max(1, self.processes),
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_follow_parent,
+                    initargs=(os.getpid(),),
                 )
             return self._executor
 

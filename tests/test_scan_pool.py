@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -14,6 +18,7 @@ from catalog.db import session
 from catalog.models import Product
 from catalog.scanner import ScanProblem
 from tests import imaging as im
+from tests.conftest import ROOT
 
 VI = Messages("vi")
 
@@ -66,3 +71,35 @@ def test_an_officers_file_over_telegrams_limit_is_not_called_a_photo(engine, cat
     size = 30 * 1024 * 1024  # within MAX_UPLOAD_BYTES (50 MB), over what Telegram hands a bot
     [reply] = core.handle(Incoming(8_100_900, document_size=size, document_name="catalog.csv"))
     assert reply.text == VI("errors.too_big_to_download", size="30.0", limit=20)
+
+
+def running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended
+
+
+def test_decoding_processes_end_with_a_killed_bot_process() -> None:
+    script = (
+        "import time\n"
+        "from catalog.scanpool import POOL, PooledScanner\n"
+        "PooledScanner(2).scan(b'not a photo')\n"
+        "print(*POOL.executor()._processes, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", script]
+    bot = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    try:
+        assert bot.stdout is not None
+        children = [int(pid) for pid in bot.stdout.readline().split()]
+        assert children and all(running(pid) for pid in children)
+    finally:
+        bot.kill()  # kill -9: no exit handler runs
+        bot.wait()
+    deadline = time.monotonic() + 15
+    while any(running(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(running(pid) for pid in children)
