@@ -5,6 +5,7 @@ Runs on the test database (SQLite, or PostgreSQL in the PostgreSQL pass)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -88,7 +89,8 @@ async def test_every_step_survives_a_restart(
             if stop == "kill -9":
                 worker.kill()
             else:
-                assert worker.stop() in (0, -15)  # uvicorn re-raises the SIGTERM it handled
+                stopped = await asyncio.to_thread(worker.stop)
+                assert stopped in (0, -15)  # uvicorn re-raises the SIGTERM it handled
             await again.start().ready(http)
 
             more = tg.callback(button(listing, actions.MoreResults), PAGES, message=last_message(fake, PAGES))
@@ -128,8 +130,8 @@ async def test_every_step_survives_a_restart(
             third = plain(t("tips.header", n=3, total=len(TipBook())))
             await until(lambda: said(fake, READER)[-1].startswith(third), what="the third tip")
     finally:
-        worker.stop()
-        again.stop()
+        await asyncio.to_thread(worker.stop)  # the fake API in this loop answers while they stop
+        await asyncio.to_thread(again.stop)
         engine.dispose()
     assert "Traceback" not in worker.tail() + again.tail()
     assert len(sent_to(fake, PAGES, "editMessageText")) == 1  # nothing answered twice after the restart

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -23,7 +24,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 
 from bot import actions, fmt
-from bot.i18n import Messages
+from bot.i18n import LOCALES, Messages
 from bot.replies import plain
 from catalog.models import PendingUpdate, Product, Report, UsageEvent
 from catalog.service import HANOI
@@ -78,7 +79,7 @@ async def cluster(pg_url: str, tmp_path: Path) -> AsyncIterator[Cluster]:
             yield Cluster(fake, a, b, Telegram(http), engine)
     finally:
         for worker in (a, b):
-            worker.stop()
+            await asyncio.to_thread(worker.stop)
         engine.dispose()
         await fake.stop()
     for worker in (a, b):
@@ -216,3 +217,83 @@ async def test_kill_9_of_one_worker_in_the_middle_of_traffic(cluster: Cluster) -
     assert all(counts.get(base + i) == 1 for i in range(total) if base + i not in held)
     assert all(counts.get(chat) in (1, 2) for chat in held)
     print(f"A held {len(orphans)} updates; {len(in_flight)} answers were out; {len(twice)} sent again")
+
+
+def worker_pids(serve: ServeProcess) -> set[int]:
+    """The uvicorn worker processes of a `serve --workers N` (children started by spawn)."""
+    assert serve.proc is not None
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == serve.proc.pid and b"spawn_main" in command:
+            found.add(int(entry.name))
+    return found
+
+
+async def test_serve_workers_2_loses_nothing_when_one_worker_is_killed(pg_url: str, tmp_path: Path) -> None:
+    """The production shape: one `serve --workers 2` behind one port. One worker killed with
+    SIGKILL mid-traffic is started again by the supervisor; every shopper is answered, none
+    twice but for answers already out when the worker died."""
+    fake = FakeBotApi()
+    await fake.start()
+    env = worker_env(fake, pg_url, UPDATE_LEASE_SECONDS=str(LEASE))
+    serve = ServeProcess(env, tmp_path / "serve.log", workers=2).start()
+    engine = create_engine(pg_url)
+    per_worker = len(LOCALES) + 1  # command lists each worker publishes as it starts
+    try:
+        async with aiohttp.ClientSession() as http:
+            await serve.ready(http)
+            await until(lambda: len(worker_pids(serve)) == 2, timeout=60, what="two workers")
+            await until(
+                lambda: len(fake.state.sent("setMyCommands")) >= 2 * per_worker, 60, "both workers up"
+            )
+            telegram = Telegram(http)
+            total, base = 90, 7_600_000_000
+            updates = [tg.text(QUERIES[i % len(QUERIES)], user_id=base + i) for i in range(total)]
+            slots = asyncio.Semaphore(8)
+
+            async def deliver(update: dict[str, Any]) -> None:
+                async with slots:
+                    await telegram.deliver(update, serve)
+
+            traffic = asyncio.gather(*(deliver(u) for u in updates))
+            await until(lambda: len(fake.state.sent("sendMessage")) >= total // 3, what="traffic")
+            victim = min(worker_pids(serve))
+            os.kill(victim, signal.SIGSTOP)
+            frozen_at = clock.perf_counter()
+            with engine.connect() as conn:  # what either worker held: the victim's are among them
+                held = set(
+                    conn.execute(select(UPDATES.c.update_id).where(UPDATES.c.answered_at.is_(None))).scalars()
+                )
+            os.kill(victim, signal.SIGKILL)
+            await traffic
+            await until(
+                lambda: len(worker_pids(serve) - {victim}) == 2, timeout=60, what="the worker restarted"
+            )
+
+            def settled() -> bool:
+                with engine.connect() as conn:
+                    left = conn.execute(select(func.count()).where(UPDATES.c.answered_at.is_(None))).scalar()
+                answered = {int(p["chat_id"]) for p in fake.state.sent("sendMessage")}
+                return left == 0 and all(base + i in answered for i in range(total))
+
+            await until(settled, timeout=LEASE * 6, what="every update answered")
+    finally:
+        await asyncio.to_thread(serve.stop)  # the fake API in this loop answers while it stops
+        engine.dispose()
+        await fake.stop()
+    got: dict[int, int] = {}
+    for p in fake.state.sent("sendMessage"):
+        got[int(p["chat_id"])] = got.get(int(p["chat_id"]), 0) + 1
+    chat_of = {u["update_id"]: base + i for i, u in enumerate(updates)}
+    out_before = {
+        int(p["chat_id"]) for at, m, p in fake.call_times if m == "sendMessage" and at < frozen_at + 1
+    }
+    twice = {chat for chat in range(base, base + total) if got[chat] > 1}
+    assert twice <= {chat_of[u] for u in held if u in chat_of} & out_before
+    assert all(got[chat] == 2 for chat in twice)
+    assert "Traceback" not in serve.tail(), serve.tail()
