@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import actions
+from bot import actions, menu, routes
 from bot.actions import ACTIONS, MAX_BYTES, Action, parse
 from bot.core import Core, Incoming
 from bot.i18n import Messages
@@ -108,3 +108,11 @@ def test_every_action_has_a_handler_that_answers(core: Core, action: Action) -> 
     assert replies and all(r.text for r in replies)
     if action.ADMIN:  # user 42 is no officer: an admin button is just out of date for them
         assert [r.text for r in replies] == [Messages("vi")("errors.button_expired")]
+
+
+def test_every_published_command_and_menu_button_has_a_route() -> None:
+    from handlers.app import COMMANDS
+
+    assert set(COMMANDS) <= set(routes.COMMANDS)
+    assert set(menu.menu_actions().values()) == set(routes.MENU)
+    assert set(routes.BUTTONS) == set(ACTIONS)

@@ -155,7 +155,7 @@ def test_forget_after_confirm_leaves_no_row_about_the_shopper(core: Core, engine
     press(core, f"rm:{'9520000000017'}")
     core.usage.flush()
     [privacy] = send(core, "/privacy")
-    assert "2 hours" in privacy.text and "180 days" in privacy.text
+    assert says(privacy.text, "privacy.text", "en", hours="2", days="180")
     [ask] = send(core, "/forget")
     assert {x.data for x in ask.all_buttons()} == {"fy", "fn"}
     en = Messages("en")
