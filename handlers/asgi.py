@@ -22,6 +22,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from telegram.error import NetworkError
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
@@ -36,6 +37,7 @@ from webapp.app import webapp_routes
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+START_RETRIES = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # seconds between a starting worker's tries
 MAX_UPDATE_BYTES = 1 << 20  # an update is a few kilobytes; files are fetched separately
 
 
@@ -72,7 +74,7 @@ def create_app(
         durable: DurableUpdates | None = None
         if telegram:
             bot = build_application(settings, built, request=request, rate_limit=rate_limit, updater=False)
-            await bot.initialize()
+            await initialize(bot)
             if bot.post_init:
                 await bot.post_init(bot)
             await bot.start()
@@ -118,6 +120,22 @@ def create_app(
     if telegram:
         routes.append(Route(f"/{WEBHOOK_PATH}", webhook, methods=["POST"]))
     return Starlette(routes=[*routes, *extra_routes], lifespan=lifespan)
+
+
+async def initialize(bot: Application) -> None:  # type: ignore[type-arg]
+    """A worker's first call to Telegram (getMe), tried again while the network fails: uvicorn
+    stops every worker when one fails to start, so a worker restarted after a crash must not
+    take the server down because Telegram was slow for a moment. (`serve` checked the token
+    before starting the workers.)"""
+    for pause in (*START_RETRIES, None):
+        try:
+            await bot.initialize()
+            return
+        except NetworkError as exc:
+            if pause is None:
+                raise
+            log.warning("Telegram did not answer a starting worker (%s); trying again in %s s", exc, pause)
+            await asyncio.sleep(pause)
 
 
 async def _read_limited(request: Request, limit: int) -> bytes | None:

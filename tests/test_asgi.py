@@ -221,3 +221,25 @@ async def test_the_webhook_server_strips_old_usage_records_of_the_user_id(
     with session(services.engine) as db:
         users = dict(db.exec(select(UsageEvent.day, UsageEvent.user_id)).all())
     assert users == {old: None, today: 4_400_000_002}
+
+
+async def test_a_worker_starts_when_telegram_fails_its_first_calls(
+    services: Services, unused_tcp_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker restarted after a crash while Telegram is slow comes up instead of failing its
+    start-up (which makes uvicorn stop every worker of the server)."""
+    from handlers import asgi
+    from tests.serve_procs import until
+
+    monkeypatch.setattr(asgi, "START_RETRIES", (0.01, 0.01, 0.01))
+    state = tg.BotApiState()
+    state.failures["getMe"] = 2  # connection reset twice, then an answer
+    settings = Settings(telegram_bot_token=tg.TOKEN, webhook_secret=SECRET, _env_file=None)  # type: ignore[call-arg]
+    app = create_app(settings, services, request=tg.RecordingRequest(state), rate_limit=False)
+    async with running(app, unused_tcp_port) as base, aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{base}/telegram", json=tg.text("/help"), headers={SECRET_HEADER: SECRET}
+        ) as ok:
+            assert ok.status == 200
+        await until(lambda: state.sent("sendMessage"), what="the answer")
+    assert state.failures["getMe"] == 0
