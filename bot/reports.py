@@ -12,6 +12,7 @@ from bot.i18n import Messages
 from bot.incoming import Incoming
 from bot.replies import Button, Reply
 from catalog import gtin as gtins
+from catalog.clean import clean_input
 from catalog.reports import ReportBook
 from catalog.service import CatalogService
 from catalog.state import StateStore
@@ -92,10 +93,16 @@ class ShopperReports:
 def _reporter(msg: Incoming, t: Messages) -> dict[str, str]:
     """Who reports, for the officer (name and @username as Telegram gives them), and the
     language to tell them the outcome in."""
+    return reporter_fields(msg.user_name, msg.username, t.locale)
+
+
+def reporter_fields(name: str, username: str, locale: str) -> dict[str, str]:
+    """The reporter as a report keeps them; invisible and bidi characters removed, since
+    officers read the name."""
     return {
-        "reporter_name": msg.user_name[:128],
-        "reporter_username": msg.username[:64],
-        "locale": t.locale,
+        "reporter_name": " ".join(clean_input(name).split())[:128],
+        "reporter_username": clean_input(username).strip()[:64],
+        "locale": locale,
     }
 
 

@@ -90,6 +90,14 @@ def test_a_handled_label_report_tells_the_reporter_what_the_catalog_now_says(cor
     assert told.to_chat == 7 and told.text == expected
 
 
+def test_a_reporters_name_is_shown_without_invisible_or_direction_characters(core: Core) -> None:
+    who = {"user_name": "Lan\u202e\u200b  Anh", "username": "lan\u200bhn"}
+    [missing] = core.handle(Incoming(9, text="9529999999993", **who))  # type: ignore[arg-type]
+    core.handle(Incoming(9, callback=missing.buttons[0][0].data, **who))  # type: ignore[arg-type]
+    [entry, _nav] = core.handle(Incoming(ADMIN, text="/reports"))
+    assert VI("admin.reporter_named", name="Lan Anh", username="lanhn", id=9) in entry.text
+
+
 def test_forgetting_a_reporter_clears_their_name_from_reports(core: Core, engine: Engine) -> None:
     [missing] = core.handle(Incoming(8, text="9529999999993", user_name="Minh", username="minh_hn"))
     core.handle(Incoming(8, callback=missing.buttons[0][0].data, user_name="Minh", username="minh_hn"))

@@ -94,6 +94,7 @@ def test_reports_from_the_page_keep_the_language_and_the_daily_limit(client: Tes
     with session(engine) as db:
         report = db.get(Report, sent[0].json()["id"])
     assert report is not None and report.locale == "en"  # the reporter is told in English
+    assert report.reporter_name == "Lan"  # as the signed launch data names them
 
 
 def test_bad_check_digit_is_refused_not_guessed(client: TestClient) -> None:

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from bot.guard import FloodGuard
 from bot.i18n import Messages, pick_locale
 from bot.replies import plain
+from bot.reports import reporter_fields
 from catalog import gtin as gtins
 from catalog.reports import ReportBook
 from catalog.scanner import classify_text
@@ -58,6 +59,8 @@ class ApiConfig:
 class Caller:
     user_id: int  # ANONYMOUS outside Telegram
     locale: str
+    name: str = ""  # as Telegram vouches for it (a report shows it to officers)
+    username: str = ""
 
     @property
     def anonymous(self) -> bool:
@@ -114,7 +117,8 @@ def create_api(
             except initdata.InitDataError as exc:
                 raise ApiError(401, "unauthorized", str(exc)) from None
             shopper = shoppers.get(user.id)
-            who = Caller(user.id, pick_locale(shopper.locale if shopper else None, user.language_code))
+            locale = pick_locale(shopper.locale if shopper else None, user.language_code)
+            who = Caller(user.id, locale, user.name, user.username)
             allowed, _ = user_guard.check(user.id)
         else:
             accept = request.headers.get("accept-language", "")
@@ -229,7 +233,8 @@ def create_api(
         except ValueError:
             raise ApiError(422, "bad_check", plain(t("webapp.bad_check", code=body.code))) from None
         # counted and opened in one transaction, as in the chat; the notice comes in the page's language
-        opened = reports.open_limited("missing", who.user_id, who.user_id, gtin=gtin, locale=who.locale)
+        about = reporter_fields(who.name, who.username, who.locale)
+        opened = reports.open_limited("missing", who.user_id, who.user_id, gtin=gtin, **about)
         if opened is None:
             raise ApiError(429, "too_many_reports", plain(t("report.too_many")))
         assert opened.id is not None

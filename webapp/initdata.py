@@ -31,6 +31,8 @@ class WebAppUser:
     id: int
     language_code: str | None
     auth_date: int
+    name: str = ""  # first and last name, shown to officers on a report
+    username: str = ""
 
 
 def secret_key(bot_token: str) -> bytes:
@@ -78,4 +80,7 @@ def validate(
     except (KeyError, ValueError, TypeError) as exc:
         raise InitDataError("no user") from exc
     lang = user.get("language_code")
-    return WebAppUser(user_id, lang if isinstance(lang, str) else None, auth_date)
+    parts = [user.get(k) for k in ("first_name", "last_name")]
+    name = " ".join(p for p in parts if isinstance(p, str) and p)
+    username = user.get("username") if isinstance(user.get("username"), str) else ""
+    return WebAppUser(user_id, lang if isinstance(lang, str) else None, auth_date, name, username)
