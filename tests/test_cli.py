@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+import logging
 from pathlib import Path
 
 import pytest
@@ -133,18 +131,17 @@ def test_console_location_out_of_range_says_so_and_keeps_nothing(env: str) -> No
     assert says(result.stdout, "stores.ask") and not says(result.stdout, "stores.nearest")  # none kept
 
 
-def test_console_starts_without_schema_log_lines(tmp_path: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}", "LOG_LEVEL": "INFO"}
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    run = subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; main()", "console"],
-        input="/start\n",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
-    assert run.returncode == 0, run.stderr
-    assert plain(Messages("vi")("start.welcome")) in run.stdout
-    assert "alembic" not in run.stderr, run.stderr
+def test_console_starts_without_schema_log_lines(
+    env: str, empty_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", empty_url)  # the schema is made at start
+    alembic = logging.getLogger("alembic")
+    level = alembic.level
+    try:
+        with caplog.at_level(logging.INFO):
+            result = runner.invoke(app, ["console"], input="/start\n")
+    finally:
+        alembic.setLevel(level)
+    assert result.exit_code == 0, result.output
+    assert plain(Messages("vi")("start.welcome")) in result.stdout
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("alembic")]
