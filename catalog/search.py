@@ -473,7 +473,7 @@ class SearchIndex:
         query_text = " ".join(w.text for w in words)
         marked = list({w.text: w for w in words if w.marks}.values())
         content = sum(1 << i for i, w in enumerate(words) if not w.is_quantity)
-        strong_sets = [frozenset(w for w in s if w in strong_words) for s in sets]
+        where_strong = {w: bits for w, bits in where.items() if w in strong_words}
         pairs = max(len(words) - 1, 1)
         all_pairs = len(words) - 1
         brand_bits: dict[str, tuple[int, int]] = {}  # brand -> the query words in it, those in one syllable
@@ -487,7 +487,7 @@ class SearchIndex:
             name_vi, name_en, brand = names[k]
             folded_vi = name_vi.split()
             if brand not in brand_bits:
-                brand_bits[brand] = _brand_bits(brand.split(), sets, where, strong_sets)
+                brand_bits[brand] = _brand_bits(brand.split(), where, where_strong)
             others, lone = brand_bits[brand]
             masks_vi = [where.get(t, 0) for t in folded_vi]
             if lone:
@@ -524,20 +524,25 @@ class SearchIndex:
         return scored
 
 
-def _brand_bits(
-    brand: list[str], sets: list[frozenset[str]], where: dict[str, int], strong: list[frozenset[str]]
-) -> tuple[int, int]:
+def _brand_bits(brand: list[str], where: dict[str, int], where_strong: dict[str, int]) -> tuple[int, int]:
     """The query words that stand in a brand, and those that match only one ordinary syllable of it.
 
     A brand of several words, of which the query matches just one, and that one a common
     Vietnamese syllable (``mát`` of "Sạch Mát"), is not named by the query; a coined word
-    (``lumiviet``) or two words of it (``bo vui``) are.
+    (``lumiviet``) or two words of it (``bo vui``) are. ``where`` maps a catalog word to the
+    bits of the query words it may stand for; ``where_strong`` counts only good matches.
     """
-    inside = sum(1 << i for i, s in enumerate(sets) if s.intersection(brand))
-    hit = [w for w in brand if where.get(w)]
-    if len(brand) < 2 or len(set(hit)) != 1 or not is_syllable(hit[0]):
+    inside = 0
+    hit: set[str] = set()
+    for w in brand:
+        bits = where.get(w, 0)
+        if bits:
+            inside |= bits
+            hit.add(w)
+    if len(brand) < 2 or len(hit) != 1:
         return inside, 0
-    return inside, sum(1 << i for i, s in enumerate(strong) if hit[0] in s)
+    [word] = hit
+    return inside, where_strong.get(word, 0) if is_syllable(word) else 0
 
 
 def _outside(masks: list[int], tokens: list[str], brand: list[str]) -> int:
