@@ -16,7 +16,8 @@ from datetime import date
 from itertools import islice
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import any_, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 from tqdm import tqdm
 
@@ -194,10 +195,21 @@ def _values(row: tuple, names: tuple[str, ...]) -> dict[str, object]:
     return dict(zip(names, row[-len(names) :], strict=True))
 
 
+def _among(conn: Connection, column: Any, values: list[Any]) -> Iterator[Any]:
+    """``column IN values`` conditions for a whole batch: one ``= ANY(array)`` on PostgreSQL
+    (one statement, planned once), chunks small enough for SQLite's parameter limit elsewhere."""
+    if conn.dialect.name == "postgresql":
+        if values:
+            yield column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+        return
+    for chunk in chunks(values):
+        yield column.in_(chunk)
+
+
 def _stored_products(conn: Connection, keys: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for chunk in chunks(keys):
-        stmt = select(P.c.id, P.c.key, *(P.c[f] for f in PRODUCT_FIELDS)).where(P.c.key.in_(chunk))
+    for among in _among(conn, P.c.key, keys):
+        stmt = select(P.c.id, P.c.key, *(P.c[f] for f in PRODUCT_FIELDS)).where(among)
         found.update((r.key, r) for r in conn.execute(stmt).all())
     return found
 
@@ -225,17 +237,17 @@ def _batch(run: _Run, batch: list[Item]) -> None:
         for column, old, new in diff:
             run.changes.add(FieldChange(product.line, product.key, column, old, new))
     if run.write and new_products:
-        conn.execute(insert(P), new_products)
+        _insert(conn, P, new_products)
         stored.update(_stored_products(conn, [p["key"] for p in new_products]))  # type: ignore[misc]
     if run.write and product_updates:
         values = {f: bindparam(f) for f in PRODUCT_FIELDS}
         conn.execute(update(P).where(P.c.id == bindparam("_id")).values(values), product_updates)
     key_of = {r.id: k for k, r in stored.items()}
     current_certs: dict[tuple[int, str, str], Any] = {}
-    for chunk in chunks(list(key_of)):
+    for among in _among(conn, C.c.product_id, list(key_of)):
         stmt = select(
             C.c.id, C.c.product_id, C.c.label_code, C.c.certificate_no, *(C.c[f] for f in CERT_FIELDS)
-        ).where(C.c.product_id.in_(chunk))
+        ).where(among)
         for r in conn.execute(stmt).all():
             current_certs[(r.product_id, r.label_code, r.certificate_no)] = r
             listed = (key_of[r.product_id], r.label_code, r.certificate_no)
@@ -268,10 +280,24 @@ def _batch(run: _Run, batch: list[Item]) -> None:
         for column, old, new in diff:
             run.changes.add(FieldChange(cert.line, cert.product_key, f"{column} ({label})", old, new))
     if run.write and cert_adds:
-        conn.execute(insert(C), cert_adds)
+        _insert(conn, C, cert_adds)
     if run.write and cert_updates:
         values = {f: bindparam(f) for f in CERT_FIELDS}
         conn.execute(update(C).where(C.c.id == bindparam("_id")).values(values), cert_updates)
+
+
+def _insert(conn: Connection, table: Any, rows: list[dict[str, object]]) -> None:
+    """Insert many rows: COPY on PostgreSQL (one stream instead of a statement a row, several
+    times quicker on a busy server), ``executemany`` elsewhere (SQLite runs it in C)."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def _removed_certs(run: _Run) -> None:

@@ -120,6 +120,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
     parser.add_argument("--database", default="", help="PostgreSQL server URL (default: SQLite file)")
+    parser.add_argument("--skip-again", action="store_true", help="leave out the 'cli again' step")
     args = parser.parse_args()
     print(f"# {platform.machine()} {platform.processor() or ''} {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, load average {os.getloadavg()}")
@@ -142,6 +143,8 @@ def main() -> None:
             ]
             try:
                 for name, command in steps:
+                    if name == "cli again" and args.skip_again:
+                        continue
                     wall, cpu, rss, code, last = run_child(command, env)
                     kind = "postgresql" if args.database else "sqlite"
                     size = new.stat().st_size / 1e6
