@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("shopper", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("unreachable_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("unreachable_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
