@@ -18,7 +18,7 @@ from catalog.service import CatalogService
 HERE = Path(__file__).parent
 # measured 2026-11-25: top-1/top-5 345/345, 345/345 | 88/91, 88/91; shown 1 of 72 | 4 of 26
 MINIMUMS = {
-    "search_hard.tsv": (0.98, 0.99),
+    "search_hard.tsv": (0.99, 0.99),
     "search_hard_heldout.tsv": (0.95, 0.95),
 }
 MAX_SHOWN = {"search_negative.tsv": 0.02, "search_negative_heldout.tsv": 0.16}
