@@ -32,6 +32,7 @@ LABEL_CODE = Arg(r"[A-Z0-9_]{2,32}", 32)
 GROUP = Arg(r"[a-z-]{2,20}", 20)
 LOCALE = Arg(r"vi|en", 2)
 TOKEN = Arg(r"[A-Za-z0-9_-]{8,32}", 32)  # secrets.token_urlsafe
+RESULTS_PAGE = Arg(r"[0-9]{1,9}\.[0-9]{1,3}", 13)  # list-id.offset
 REPORT_KINDS = ("all", "missing", "label")
 REPORT_PAGE = Arg(r"(?:all|missing|label)\.[0-9]{1,9}", 17)  # kind.before-id
 FORM_CHOICE = Arg(r"(?:category|label)\.[0-9]{1,3}", 12)  # question.option
@@ -78,11 +79,24 @@ class ShowProduct(Action):
 
 @dataclass(frozen=True, slots=True)
 class MoreResults(Action):
-    """The next page of the user's last result list, starting at ``offset``."""
+    """The next page of one of the user's result lists: ``list.offset`` (a list id, so a
+    button on an older list pages that list, not the latest search)."""
 
     TAG: ClassVar[str] = "m"
-    ARG: ClassVar[Arg | None] = NUMBER
-    offset: int
+    ARG: ClassVar[Arg | None] = RESULTS_PAGE
+    page: str
+
+    @classmethod
+    def of(cls, list_id: int, offset: int) -> MoreResults:
+        return cls(f"{list_id}.{offset}")
+
+    @property
+    def list_id(self) -> int:
+        return int(self.page.partition(".")[0])
+
+    @property
+    def offset(self) -> int:
+        return int(self.page.partition(".")[2])
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,7 +93,7 @@ BUTTONS: dict[type[actions.Action], ButtonHandler] = {
     actions.TryExample: lambda core, msg, t, a: core.search.example(msg.user_id, t, a.n),
     actions.ConfirmForget: lambda core, msg, t, a: [core.shopper_pages.forget(msg.user_id, t)],
     actions.CancelForget: lambda core, msg, t, a: [Reply(t("forget.kept"), edit=True)],
-    actions.MoreResults: lambda core, msg, t, a: core.search.more(msg.user_id, t, a.offset),
+    actions.MoreResults: lambda core, msg, t, a: core.search.more(msg.user_id, t, a.list_id, a.offset),
     actions.WhereToBuy: lambda core, msg, t, a: [core.places.where(msg.user_id, t, a.product_id)],
     actions.ScannedCode: lambda core, msg, t, a: core.products.by_gtin(msg.user_id, t, a.gtin, "photo"),
     actions.ShowLabel: lambda core, msg, t, a: [guide.entry(t, core.catalog.label(a.code))],

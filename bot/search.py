@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 
 from bot import actions, fmt, render
@@ -47,6 +48,7 @@ class _Session:
     product_ids: list[int] = field(default_factory=list)
     total: int = 0  # all matches, of which product_ids holds at most MAX_RESULTS
     kind: str = ""  # set when the product is not in the catalog and these are others of its kind
+    list_id: int = 0  # which of the user's lists (its "more" button names it)
 
 
 class Search:
@@ -103,9 +105,9 @@ class Search:
             return [Reply(t("errors.button_expired"))]
         return self.answer(user_id, t, queries[n])
 
-    def more(self, user_id: int, t: Messages, offset: int) -> list[Reply]:
-        kept = self.state.get("results", user_id)
-        session = _Session(kept["query"], kept["ids"]) if kept else None
+    def more(self, user_id: int, t: Messages, list_id: int, offset: int) -> list[Reply]:
+        kept = self.state.get("results", f"{user_id}.{list_id}")
+        session = _Session(kept["query"], kept["ids"], list_id=list_id) if kept else None
         if session is None or offset >= len(session.product_ids):
             return [Reply(t("errors.button_expired"))]
         return [self._page(t, session, offset, edit=True)]
@@ -130,8 +132,10 @@ class Search:
         ]
 
     def _remember(self, user_id: int, session: _Session) -> None:
+        """Kept in the database under a new list id, beside the user's earlier lists."""
+        session.list_id = secrets.randbelow(10**9)
         value = {"query": session.query, "ids": session.product_ids}
-        self.state.put("results", user_id, value, RESULTS_SECONDS)
+        self.state.put("results", f"{user_id}.{session.list_id}", value, RESULTS_SECONDS, user_id=user_id)
 
     def _page(self, t: Messages, session: _Session, offset: int, edit: bool) -> Reply:
         cards = self.catalog.cards(session.product_ids[offset : offset + PAGE])
@@ -145,7 +149,8 @@ class Search:
             for i, c in enumerate(cards)
         ]
         if offset + PAGE < len(session.product_ids):
-            rows.append((Button(t("search.more"), actions.MoreResults(offset + PAGE).pack()),))
+            more = actions.MoreResults.of(session.list_id, offset + PAGE)
+            rows.append((Button(t("search.more"), more.pack()),))
         if offset == 0 and session.kind:
             text = t("search.no_match_kind", query=session.query, kind=session.kind)
         elif offset == 0 and session.total > MAX_RESULTS:

@@ -12,7 +12,7 @@ from bot.i18n import Messages
 # The longest legal instance of every action.
 LONGEST: list[Action] = [
     actions.ShowProduct(999_999_999),
-    actions.MoreResults(999_999_999),
+    actions.MoreResults.of(999_999_999, 999),
     actions.WhereToBuy(999_999_999),
     actions.ScannedCode("9" * 14),
     actions.ShowLabel("A" * 32),

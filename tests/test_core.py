@@ -53,9 +53,20 @@ def test_clear_match_goes_straight_to_the_card(core: Core) -> None:
 def test_more_results_pages_through_the_list(core: Core) -> None:
     [reply] = core.handle(Incoming(USER, text="nuoc mam"))
     more = reply.all_buttons()[-1]
-    assert parse(more.data) == actions.MoreResults(5)
+    pressed = parse(more.data)
+    assert isinstance(pressed, actions.MoreResults) and pressed.offset == 5
     [page] = press(core, more.data)
     assert page.edit and "6" in page.text and page.buttons[0][0].text.startswith("6.")
+
+
+def test_more_on_an_older_list_pages_that_list(core: Core) -> None:
+    [older] = core.handle(Incoming(USER, text="nuoc mam"))
+    [newer] = core.handle(Incoming(USER, text="sua"))
+    [page] = press(core, older.all_buttons()[-1].data)  # scrolled back up to the first list
+    [newer_page] = press(core, newer.all_buttons()[-1].data)
+    assert page.buttons[0][0].text.startswith("6.") and newer_page.buttons[0][0].text.startswith("6.")
+    assert page.buttons[0][0].data != newer_page.buttons[0][0].data  # each its own sixth product
+    assert page.text != newer_page.text
 
 
 def test_expired_certificate_is_never_shown_as_valid(core: Core, engine: Engine) -> None:
