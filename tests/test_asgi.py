@@ -29,14 +29,6 @@ SECRET = "s3cret-token_1"
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 def services(db_url: str) -> Services:
     built = build_services(Settings(database_url=db_url, _env_file=None), seed=False)  # type: ignore[call-arg]
     yield built

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
@@ -61,14 +60,6 @@ def cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         cwd=ROOT,
     )
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -21,14 +20,6 @@ from tests import imaging as im
 from tests import telegram_fakes as tg
 from tests.fake_bot_api import FakeBotApi
 from tests.texts import says
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotApi]:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 def settings_for(server: FakeBotApi, **extra: Any) -> Settings:

@@ -6,7 +6,6 @@ Runs on the test database (SQLite, or PostgreSQL in the PostgreSQL pass)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -38,19 +37,11 @@ t = Messages("vi")
 UPDATES = PendingUpdate.__table__  # type: ignore[attr-defined]
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 @pytest.mark.parametrize("stop", ["sigterm", "kill -9"])
 async def test_every_step_survives_a_restart(
-    stop: str, fake: FakeBotApi, db_url: str, tmp_path: Path
+    stop: str, server: FakeBotApi, db_url: str, tmp_path: Path
 ) -> None:
-    env = worker_env(fake, db_url, ADMIN_IDS=str(ADMIN))
+    env = worker_env(server, db_url, ADMIN_IDS=str(ADMIN))
     engine = create_engine(db_url)
     worker = ServeProcess(env, tmp_path / "first.log").start()
     again = ServeProcess(env, tmp_path / "second.log", port=worker.port)
@@ -60,23 +51,24 @@ async def test_every_step_survives_a_restart(
             telegram = Telegram(http)
 
             await telegram.deliver(tg.text("sua", user_id=PAGES), worker)
-            [listing] = await until(lambda: sent_to(fake, PAGES), what="the result list")
+            [listing] = await until(lambda: sent_to(server, PAGES), what="the result list")
             await telegram.deliver(tg.text("gao st25 hat ngoc", user_id=REPORTER), worker)
-            [card] = await until(lambda: sent_to(fake, REPORTER), what="the card")
+            [card] = await until(lambda: sent_to(server, REPORTER), what="the card")
             press = tg.callback(
-                button(card, actions.ReportLabel), REPORTER, message=last_message(fake, REPORTER)
+                button(card, actions.ReportLabel), REPORTER, message=last_message(server, REPORTER)
             )
             await telegram.deliver(press, worker)
-            await until(lambda: plain(t("report.ask_reason")) in said(fake, REPORTER), what="the question")
-            await telegram.deliver(catalog_upload(fake, ADMIN), worker)
-            [summary] = await until(lambda: sent_to(fake, ADMIN), what="the upload summary")
+            await until(lambda: plain(t("report.ask_reason")) in said(server, REPORTER), what="the question")
+            await telegram.deliver(catalog_upload(server, ADMIN), worker)
+            [summary] = await until(lambda: sent_to(server, ADMIN), what="the upload summary")
             await telegram.deliver(tg.location(21.0330, 105.7940, user_id=LOCATED), worker)
-            [nearest] = await until(lambda: sent_to(fake, LOCATED, "sendVenue"), what="the nearest store")
+            [nearest] = await until(lambda: sent_to(server, LOCATED, "sendVenue"), what="the nearest store")
             await telegram.deliver(tg.text("/tips", user_id=READER), worker)
-            [first_tip] = await until(lambda: sent_to(fake, READER), what="the first tip")
+            [first_tip] = await until(lambda: sent_to(server, READER), what="the first tip")
             next_tip = button(first_tip, actions.NextTip)
-            await telegram.deliver(tg.callback(next_tip, READER, message=last_message(fake, READER)), worker)
-            await until(lambda: sent_to(fake, READER, "editMessageText"), what="the second tip")
+            tap = tg.callback(next_tip, READER, message=last_message(server, READER))
+            await telegram.deliver(tap, worker)
+            await until(lambda: sent_to(server, READER, "editMessageText"), what="the second tip")
 
             def all_answered() -> bool:
                 with engine.connect() as conn:
@@ -93,9 +85,11 @@ async def test_every_step_survives_a_restart(
                 assert stopped in (0, -15)  # uvicorn re-raises the SIGTERM it handled
             await again.start().ready(http)
 
-            more = tg.callback(button(listing, actions.MoreResults), PAGES, message=last_message(fake, PAGES))
+            more = tg.callback(
+                button(listing, actions.MoreResults), PAGES, message=last_message(server, PAGES)
+            )
             await telegram.deliver(more, again)
-            [page] = await until(lambda: sent_to(fake, PAGES, "editMessageText"), what="the next page")
+            [page] = await until(lambda: sent_to(server, PAGES, "editMessageText"), what="the next page")
             assert plain(t("errors.button_expired")) not in plain(page["text"])
             assert page["reply_markup"] != listing["reply_markup"]
 
@@ -109,29 +103,29 @@ async def test_every_step_survives_a_restart(
                 )
             assert [text for _, text in filed] == ["logo trên túi khác hẳn"]
             thanks = plain(t("report.thanks", id=filed[0][0]))
-            await until(lambda: thanks in said(fake, REPORTER), what="the thanks")
+            await until(lambda: thanks in said(server, REPORTER), what="the thanks")
 
             confirm = tg.callback(
-                button(summary, actions.ConfirmImport), ADMIN, message=last_message(fake, ADMIN)
+                button(summary, actions.ConfirmImport), ADMIN, message=last_message(server, ADMIN)
             )
             await telegram.deliver(confirm, again)
             await until(
-                lambda: any(s.startswith("✅ Đã nhập new.csv") for s in said(fake, ADMIN)), what="import"
+                lambda: any(s.startswith("✅ Đã nhập new.csv") for s in said(server, ADMIN)), what="import"
             )
             with engine.connect() as conn:
                 assert conn.execute(select(Product.name_vi).where(Product.gtin == "9529999999993")).all()
 
             await telegram.deliver(tg.text("/stores", user_id=LOCATED), again)
-            venues = await until(lambda: sent_to(fake, LOCATED, "sendVenue")[1:], what="the stores")
+            venues = await until(lambda: sent_to(server, LOCATED, "sendVenue")[1:], what="the stores")
             assert venues[0]["title"] == nearest["title"]  # the shared location was kept
-            assert plain(t("stores.ask")) not in said(fake, LOCATED)[-1]
+            assert plain(t("stores.ask")) not in said(server, LOCATED)[-1]
 
             await telegram.deliver(tg.text("/tips", user_id=READER), again)
             third = plain(t("tips.header", n=3, total=len(TipBook())))
-            await until(lambda: said(fake, READER)[-1].startswith(third), what="the third tip")
+            await until(lambda: said(server, READER)[-1].startswith(third), what="the third tip")
     finally:
         await asyncio.to_thread(worker.stop)  # the fake API in this loop answers while they stop
         await asyncio.to_thread(again.stop)
         engine.dispose()
     assert "Traceback" not in worker.tail() + again.tail()
-    assert len(sent_to(fake, PAGES, "editMessageText")) == 1  # nothing answered twice after the restart
+    assert len(sent_to(server, PAGES, "editMessageText")) == 1  # nothing answered twice after the restart

@@ -21,14 +21,6 @@ URL = "https://scan.example.vn/app/"
 
 
 @pytest.fixture
-async def server() -> FakeBotApi:
-    fake = FakeBotApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 def services(db_url: str) -> Services:
     built = build_services(Settings(database_url=db_url, _env_file=None), seed=False)  # type: ignore[call-arg]
     yield built
