@@ -25,17 +25,26 @@ from catalog.text import fold
 from catalog.vietnamese import decode_telex, decode_vni, has_marks, is_syllable, marks_of
 
 # -- pack sizes ----------------------------------------------------------------------------
+_COUNTED = ("quả", "trái", "cuộn", "gói", "tờ", "viên", "ống", "hộp", "lon", "chai", "túi", "miếng")
 _UNITS = {
     **dict.fromkeys(("ml", "mililit", "mililít"), ("ml", 1)),
     **dict.fromkeys(("l", "lít", "lit", "litre", "liter", "lits"), ("ml", 1000)),
     **dict.fromkeys(("g", "gr", "gram", "grams", "gam"), ("g", 1)),
-    **dict.fromkeys(("kg", "kgs", "kí", "ký", "cân"), ("g", 1000)),
-    **dict.fromkeys(("cái", "chiếc", "cai", "chiec"), ("chiec", 1)),
+    **dict.fromkeys(("kg", "kgs", "kí", "ký", "ki", "ky", "kilo", "cân"), ("g", 1000)),
+    # things counted: "hộp 10 quả" and "10 cái" both say ten pieces
+    **dict.fromkeys(("cái", "chiếc", "cai", "chiec", *_COUNTED, *map(fold, _COUNTED)), ("chiec", 1)),
 }
 _QUANTITY = re.compile(
     r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")(?!\w)"
 )
-_CANONICAL = re.compile(r"^\d+(?:ml|g|chiec)$")
+_HALF = re.compile(r"(?<!\w)(?:nửa|nua)\s+(?=(?:lít|lit|l|kg|ký|kí|ky|ki|kilo|cân)(?!\w))")
+_CANONICAL = re.compile(r"^\d+(?:p\d+)?(?:ml|g|chiec)$")
+# An appliance's power is part of its model, written as the catalog writes it: "12k btu" is
+# 12000BTU and "1 ngựa" (one horse) is 1HP.
+_POWER = (
+    (re.compile(r"(?<![\w.,])(\d+)\s*k\s*btu(?!\w)"), r"\g<1>000btu"),
+    (re.compile(r"(?<![\w.,])(\d+)\s*(?:ngựa|ngua)(?!\w)"), r"\g<1>hp"),
+)
 _WORD = re.compile(r"[^\W_]+")
 _HAS_DIGIT = re.compile(r"\d")
 _DIGIT_LETTER = re.compile(r"(?<=[0-9])(?=[a-z])|(?<=[a-z])(?=[0-9])")
@@ -44,16 +53,28 @@ _DIGIT_LETTER = re.compile(r"(?<=[0-9])(?=[a-z])|(?<=[a-z])(?=[0-9])")
 def _quantity(match: re.Match[str]) -> str:
     number, unit = match.group(1), match.group(2)
     base, factor = _UNITS[unit]
-    amount = round(float(number.replace(",", ".")) * factor)
-    return f" {amount}{base} "
+    amount = round(float(number.replace(",", ".")) * factor, 3)
+    whole = f"{amount:g}".replace(".", "p")  # 1.5HP stays one word: ``1p5hp``
+    return f" {whole}{base} "
 
 
 def normalise_units(text: str) -> str:
     """Pack sizes in one unit each: ``1L`` -> ``1000ml``, ``0,5 kg`` -> ``500g``, ``20 cái`` -> ``20chiec``.
 
-    ``1000ml`` and ``1 lít`` then are the same word, for the catalog and for the query.
+    ``1000ml`` and ``1 lít`` then are the same word, for the catalog and for the query;
+    ``nửa lít`` is ``500ml``.
     """
-    return _QUANTITY.sub(_quantity, unicodedata.normalize("NFC", text).casefold())
+    return _QUANTITY.sub(_quantity, _spoken(unicodedata.normalize("NFC", text).casefold()))
+
+
+def _spoken(low: str) -> str:
+    """Sizes said in words: ``nửa lít`` -> ``0.5 lít``, ``12k btu`` -> ``12000btu``."""
+    if "nua" in low or "nửa" in low:
+        low = _HALF.sub("0.5 ", low)
+    if "btu" in low or "ngua" in low or "ngựa" in low:
+        for pattern, written in _POWER:
+            low = pattern.sub(written, low)
+    return low
 
 
 def raw_words(text: str) -> list[str]:
@@ -96,7 +117,7 @@ def _word_info(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
 
 
 def analyse(text: str) -> Analysed:
-    low = unicodedata.normalize("NFC", text).casefold()
+    low = _spoken(unicodedata.normalize("NFC", text).casefold())
     numbers: list[str] = []
     if _HAS_DIGIT.search(low):
 
@@ -149,6 +170,7 @@ class QueryWord:
     text: str
     marks: tuple[str, int] | None = None  # letters with quality marks and tone, when typed
     how: str = "typed"  # typed, telex, vni, joined, abbreviation, split
+    loose: bool = False  # a look-alike of the word rather than the word (keys that fit no spelling)
 
     @property
     def is_quantity(self) -> bool:
@@ -190,8 +212,10 @@ class QueryReader:
         codes: Container[str] = frozenset(),
         abbreviations: Mapping[str, str] | None = None,
         frequency: Callable[[str], int] | None = None,
+        spelling: Callable[[str, tuple[str, int]], bool] | None = None,
     ) -> None:
         self._vocab = vocabulary
+        self._spelling = spelling or (lambda _w, _m: True)  # whether a word is written with these marks
         self._codes = codes  # raw catalog tokens with digits (a4, st25): never decoded as VNI
         self._abbr = default_abbreviations() if abbreviations is None else abbreviations
         self._freq = frequency or (lambda _w: 0)
@@ -200,48 +224,89 @@ class QueryReader:
         return word in self._vocab
 
     def read(self, query: str, max_words: int = 12) -> list[QueryWord]:
-        raws = self._join(strip_chat(raw_words(query)[: max_words * 2]))
-        words: list[QueryWord] = []
-        for raw in raws:
-            words.extend(self._read_word(raw))
-        return words[:max_words]
+        """The likeliest reading of a query."""
+        return self.readings(query, max_words)[0]
 
-    def _join(self, raws: list[str]) -> list[str]:
-        """Join a syllable split by a stray space: ``nuoc m am`` -> ``nuoc mam``."""
+    def readings(self, query: str, max_words: int = 12) -> list[list[QueryWord]]:
+        """The likeliest reading first, then up to three others worth a search of their own.
+
+        Where a word can be read two ways (``lanj``: the Telex keys of "lạn", or a slip for
+        ``lanh``; ``avocado``: four syllables, or an English word; ``tu oi``: two words, or
+        "tươi" split by a stray space), the second way gives another reading, each with one
+        choice changed. The caller keeps the reading that finds the better product.
+        """
+        raws = strip_chat(raw_words(query)[: max_words * 2])
+        joined, joins = self._join(raws)
+        slots = [self._read_word(raw) for raw in joined]
+        first = [w for options in slots for w in options[0]][:max_words]
+        out = [first]
+        for i, options in enumerate(slots):
+            if len(options) > 1:
+                other = [w for j, o in enumerate(slots) for w in (options[1] if j == i else o[0])]
+                out.append(other[:max_words])
+        for alternative in joins:
+            out.append([w for raw in alternative for w in self._read_word(raw)[0]][:max_words])
+        unique: list[list[QueryWord]] = []
+        for words in out:
+            if words and words not in unique:
+                unique.append(words)
+        return unique[:4] or [first]
+
+    def _join(self, raws: list[str]) -> tuple[list[str], list[list[str]]]:
+        """Join a syllable split by a stray space: ``nuoc m am`` -> ``nuoc mam``.
+
+        When both halves are words themselves (``tu oi``), they stay apart and the joined
+        form is returned as an alternative.
+        """
         out: list[str] = []
+        alternatives: list[list[str]] = []
         for raw in raws:
             if out and raw.isalpha() and out[-1].isalpha():
                 prev, cur = fold(out[-1]), fold(raw)
-                loose = len(prev) == 1 or len(cur) == 1 or not self.known(prev) or not self.known(cur)
-                if loose and self.known(prev + cur) and is_syllable(prev + cur):
-                    out[-1] += raw
-                    continue
+                if self.known(prev + cur) and is_syllable(prev + cur):
+                    loose = len(prev) == 1 or len(cur) == 1 or not self.known(prev) or not self.known(cur)
+                    if loose:
+                        out[-1] += raw
+                        continue
+                    alternatives.append([*out[:-1], out[-1] + raw])
             out.append(raw)
-        return out
+        return out, [[*a, *out[len(a) + 1 :]] for a in alternatives]
 
-    def _read_word(self, raw: str) -> list[QueryWord]:
+    def _read_word(self, raw: str) -> list[list[QueryWord]]:
+        """The ways to read one typed word, the likeliest first."""
         folded = fold(raw)
         parts = split_word(folded)
         typed = [QueryWord(p, marks_of(raw) if len(parts) == 1 and has_marks(raw) else None) for p in parts]
         if raw in self._codes or _CANONICAL.match(folded):
-            return typed
+            return [typed]
         if any(ch.isdigit() for ch in raw):  # VNI keys are digits, so the literal split is no guide
             decoded = decode_vni(raw)
             if decoded and self.known(fold(decoded)):
-                return [QueryWord(fold(decoded), marks_of(decoded), "vni")]
+                return [[self._decoded(decoded, "vni")], typed]
         if all(self.known(p) for p in parts):
-            return typed
+            return [typed]
         decoded = decode_telex(raw)
         if decoded and self.known(fold(decoded)):
-            return [QueryWord(fold(decoded), marks_of(decoded), "telex")]
+            return [[self._decoded(decoded, "telex")], typed]
         expansion = self._abbr.get(raw, self._abbr.get(folded))
         if expansion is not None:
-            return [QueryWord(w, None, "abbreviation") for w in index_words(expansion)]
-        if len(parts) == 1:
+            return [[QueryWord(w, None, "abbreviation") for w in index_words(expansion)]]
+        if len(parts) == 1 and not is_syllable(folded):  # ``thuoc`` is one word, not ``thu oc``
             pieces = self._segment(folded)
             if pieces:
-                return [QueryWord(p, None, "split") for p in pieces]
-        return typed
+                return [[QueryWord(p, None, "split") for p in pieces], typed]
+        return [typed]
+
+    def _decoded(self, decoded: str, how: str) -> QueryWord:
+        """A word decoded from keystrokes; a look-alike only when no name writes it with those marks.
+
+        ``beer`` decodes to "bể", which the catalog has only as "bé": a slip at best, so it
+        needs a word typed right beside it, like any slip of a short word.
+        """
+        folded, marks = fold(decoded), marks_of(decoded)
+        if self._spelling(folded, marks):
+            return QueryWord(folded, marks, how)
+        return QueryWord(folded, None, how, loose=True)
 
     def _segment(self, word: str) -> list[str] | None:
         """Split run-together syllables at catalog words, fewest pieces first: ``suatuoi`` -> sua tuoi."""

@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from catalog.query import Analysed, QueryReader, QueryWord, analyse, index_words
+from catalog.query import Analysed, QueryReader, QueryWord, analyse, index_words, word_parts
 from catalog.vietnamese import is_syllable, marks_of
 
 # How much a word counts, by where it appears in the product.
@@ -38,6 +38,7 @@ STRONG = 0.75  # a word match at least this good counts towards FOUND
 _RERANKED = 20  # products re-ranked on their whole name, beyond the number asked for
 _MAX_QUERY_WORDS = 12
 _SURE_SLIP = 5  # a slip in a shorter word is a match only beside a word typed right
+_LOOSE = 0.8  # a word decoded from keys that fit none of its spellings counts like a slip
 _SEARCHED = 2  # a posting list this many times longer than the found products is searched, not spread
 
 
@@ -90,14 +91,33 @@ def _max_edits(word: str) -> int:
     if any(ch.isdigit() for ch in word):  # 12000 must not find 18000
         return 0
     if len(word) <= 3:
-        return 1  # only a swap of two letters, see _expand
+        return 1  # a swap or a neighbouring key, see _typo_similarity
     return 1 if len(word) <= 5 else 2
 
 
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_NEIGHBOURS = {
-    ch: {row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)} for row in _ROWS for i, ch in enumerate(row)
-}
+
+
+def _keyboard_neighbours() -> dict[str, set[str]]:
+    """Keys next to each key on a phone's QWERTY keyboard: beside it, and above and below it.
+
+    Each row sits half a key to the right of the one above, so key ``i`` of a row touches
+    keys ``i`` and ``i + 1`` of the row above (``j`` touches ``u`` and ``i``).
+    """
+    near: dict[str, set[str]] = {ch: set() for row in _ROWS for ch in row}
+    for r, row in enumerate(_ROWS):
+        for i, ch in enumerate(row):
+            near[ch].update(row[j] for j in (i - 1, i + 1) if 0 <= j < len(row))
+            if r:
+                above = _ROWS[r - 1]
+                for j in (i, i + 1):
+                    if j < len(above):
+                        near[ch].add(above[j])
+                        near[above[j]].add(ch)
+    return near
+
+
+_NEIGHBOURS = _keyboard_neighbours()
 
 
 def _doubled(typed: str, word: str) -> bool:
@@ -169,6 +189,7 @@ class SearchIndex:
         self._product_ids = array("q")
         self._names: list[str] = []  # folded: Vietnamese name, English name, brand
         self._marked: list[str] = []  # the Vietnamese name with its marks, word for word
+        spelled: set[str] = set()  # every name word as written, for the marks it is spelled with
         shared: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {}  # brands, kinds, labels repeat
         self._kinds = array("i")  # product -> its category and label words, in self._kind_words
         kinds: dict[tuple[str, str], int] = {}
@@ -194,6 +215,7 @@ class SearchIndex:
             brand_ids, brand_words = shared_ids(doc.brand)
             self._names.append(f"{' '.join(vi.folded)}\x1f{' '.join(en.folded)}\x1f{' '.join(brand_words)}")
             self._marked.append(" ".join(vi.marked))
+            spelled.update(vi.marked)
             best = dict.fromkeys(ids(vi), name_w)
             best.update(dict.fromkeys(ids(en), name_w))
             best.update(dict.fromkeys(brand_ids, brand_w))
@@ -230,10 +252,19 @@ class SearchIndex:
         counts = np.bincount(toks, minlength=len(vocab))
         self._df = counts
         self._offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        self._idf = np.log1p(self._size / np.maximum(counts, 1)).astype(np.float32)
+        # How informative a word is, counted where it can match (a producer's name cannot):
+        # a word in every producer's name must not make its look-alikes weigh nothing.
+        matching = np.frombuffer(weights, dtype=np.float32) >= 0.5
+        where = np.bincount(toks, weights=matching, minlength=len(vocab))
+        self._idf = np.log1p(self._size / np.maximum(where, 1)).astype(np.float32)
         # an unknown word weighs like a word found in a handful of products
         self._unknown_weight = float(math.log1p(self._size / 3)) if self._size else 1.0
-        self.reader = QueryReader(vocab, frozenset(codes), frequency=self._frequency)
+        self._spellings: dict[int, set[tuple[frozenset[str], int]]] = {}  # word -> its marks in names
+        for written in spelled:
+            tid = vocab.get(word_parts(written)[0]) if len(word_parts(written)) == 1 else None
+            if tid is not None:
+                self._spellings.setdefault(tid, set()).add(_signature(marks_of(written)))
+        self.reader = QueryReader(vocab, frozenset(codes), frequency=self._frequency, spelling=self._written)
         self._expand = lru_cache(maxsize=4096)(self._expand_uncached)
         self._local = threading.local()
 
@@ -290,13 +321,42 @@ class SearchIndex:
         """
         swap = dist == 1 and sorted(typed) == sorted(word) and _is_slip(typed, word)
         slip = dist == 1 and _is_slip(typed, word)
-        if len(typed) <= 3 or typed_is_known:
+        if typed_is_known:
             return 0.8 if swap else 0.0
+        if len(typed) <= 3:  # counts only beside a word typed right (_SURE_SLIP); ``ai`` is a word
+            return 0.8 if swap or (slip and (len(typed) == 3 or not is_syllable(typed))) else 0.0
         if is_syllable(typed):
             return 0.8 if slip else (0.55 if dist == 1 else 0.4)
         if dist == 2:
             return 0.6
-        return 0.85 if swap else 0.8 if slip or len(typed) >= 6 or _doubled(typed, word) else 0.6
+        dropped = len(word) == len(typed) + 1  # ``huog``: a letter left out, and no word as typed
+        return 0.85 if swap else 0.8 if slip or dropped or len(typed) >= 6 or _doubled(typed, word) else 0.6
+
+    def _written(self, word: str, marks: tuple[str, int]) -> bool:
+        """Whether a name writes ``word`` with these marks (a word no name writes with marks fits any)."""
+        spellings = self._spellings.get(self._vocab.get(word, -1))
+        return not spellings or any(_agrees(_signature(marks), spelled) for spelled in spellings)
+
+    def _spelled_alike(
+        self, word: QueryWord, matches: tuple[tuple[int, float], ...]
+    ) -> tuple[tuple[int, float], ...]:
+        """Drop the look-alikes that no name spells with the marks the shopper typed.
+
+        Marks come from a Vietnamese keyboard, so a word typed with them is rarely a slip for
+        a word spelled otherwise: ``gió`` (wind) is not a slip of ``gội``, while ``mắn`` may be
+        one of ``mắm``. An omitted tone or quality mark is no disagreement.
+        """
+        assert word.marks is not None
+        typed = _signature(word.marks)
+        kept = []
+        for tid, similarity in matches:
+            candidate = self._word_list[tid]
+            if similarity < 1.0 and not candidate.startswith(word.text):
+                spellings = self._spellings.get(tid)
+                if spellings and not any(_agrees(typed, spelled) for spelled in spellings):
+                    continue
+            kept.append((tid, similarity))
+        return tuple(kept)
 
     def _weight(self, word: QueryWord, matches: tuple[tuple[int, float], ...]) -> float:
         """How informative the typed word is: its own IDF, or that of its closest look-alikes."""
@@ -316,7 +376,16 @@ class SearchIndex:
 
     def lookup(self, query: str, limit: int = 10, min_score: float = MIN_SCORE) -> SearchResult:
         """Search with the count of all matches and whether the first hit is a clear answer."""
-        words = self.reader.read(query, _MAX_QUERY_WORDS)
+        best: SearchResult | None = None
+        readings = self.reader.readings(query, _MAX_QUERY_WORDS)
+        for words in readings:
+            result = self._lookup(words, limit, min_score)
+            if best is None or (result.hits and (not best.hits or result.hits[0].score > best.hits[0].score)):
+                best = result  # another reading of the query finds a better product
+        assert best is not None
+        return best
+
+    def _lookup(self, words: list[QueryWord], limit: int, min_score: float) -> SearchResult:
         if not words or not self._size:
             return SearchResult(words=tuple(words))
         # Each thread keeps two zeroed catalog-size arrays and a query touches them only at
@@ -361,6 +430,10 @@ class SearchIndex:
         done: set[str] = set()
         for i, word in enumerate(words):
             matches = self._expand(word.text, i == len(words) - 1)
+            if word.marks:
+                matches = self._spelled_alike(word, matches)
+            elif word.loose:
+                matches = tuple((t, s * _LOOSE) for t, s in matches)
             sets.append(frozenset(self._word_list[t] for t, s in matches if s >= 0.5))
             if word.text in done:
                 continue  # a repeated word counts once (it still counts for phrases)
@@ -472,17 +545,45 @@ class SearchIndex:
                 where[w] = where.get(w, 0) | 1 << i
         query_text = " ".join(w.text for w in words)
         marked = list({w.text: w for w in words if w.marks}.values())
+        typed_marks = [(1 << i, w.text, _signature(w.marks)) for i, w in enumerate(words) if w.marks]
+        # with two content words or more, a product must have one of them, as typed, in its name
+        typed_exact = {w.text for w in words if not w.is_quantity and not w.loose}
+        if sum(not w.is_quantity for w in words) < 2:
+            typed_exact = set()
         content = sum(1 << i for i, w in enumerate(words) if not w.is_quantity)
         where_strong = {w: bits for w, bits in where.items() if w in strong_words}
         pairs = max(len(words) - 1, 1)
         all_pairs = len(words) - 1
         brand_bits: dict[str, tuple[int, int]] = {}  # brand -> the query words in it, those in one syllable
-        kind_bits: dict[int, int] = {}  # kind -> the query words in its category and label words
+        kind_bits: dict[int, tuple[int, frozenset[str]]] = {}  # kind -> query words in its words, the words
+
+        def kind_of(n: int) -> tuple[int, frozenset[str]]:
+            kind = self._kinds[n]
+            if kind not in kind_bits:
+                words_of_kind = self._kind_words[kind]
+                bits = sum(1 << i for i, s in enumerate(sets) if s & words_of_kind)
+                kind_bits[kind] = (bits, words_of_kind)
+            return kind_bits[kind]
+
         scored: list[tuple[float, int]] = []
         names = [self._names[n].split("\x1f") for n in candidates]
         closeness = np.maximum(
             _closeness(query_text, [x[0] for x in names]), _closeness(query_text, [x[1] for x in names])
         ).tolist()
+
+        def head_matched(n: int, folded: list[str], name_en: str, brand: str) -> bool:
+            """A product matched in part must be matched on what it is: its kind, brand or first words."""
+            brand_words = brand.split()
+            start = len(brand_words) if folded[: len(brand_words)] == brand_words else 0
+            head = (*folded[start : start + 2], *brand_words, *name_en.split())
+            return any(where_strong.get(t, 0) & content for t in head) or bool(kind_of(n)[0] & content)
+
+        def present_all(masks: list[int]) -> bool:
+            found = 0
+            for m in masks:
+                found |= m
+            return found & content == content
+
         for k, n in enumerate(candidates):
             name_vi, name_en, brand = names[k]
             folded_vi = name_vi.split()
@@ -491,12 +592,8 @@ class SearchIndex:
             others, lone = brand_bits[brand]
             masks_vi = [where.get(t, 0) for t in folded_vi]
             if lone:
-                kind = self._kinds[n]
-                if kind not in kind_bits:
-                    words_of_kind = self._kind_words[kind]
-                    kind_bits[kind] = sum(1 << i for i, s in enumerate(sets) if s & words_of_kind)
                 brand_words, en = brand.split(), name_en.split()
-                elsewhere = kind_bits[kind] | _outside(masks_vi, folded_vi, brand_words)
+                elsewhere = kind_of(n)[0] | _outside(masks_vi, folded_vi, brand_words)
                 elsewhere |= _outside([where.get(t, 0) for t in en], en, brand_words)
                 off = lone & ~elsewhere & content
                 left = (elsewhere | others) & content & ~off
@@ -505,6 +602,17 @@ class SearchIndex:
                     or left.bit_count() < min(2, content.bit_count())
                 ):
                     continue  # found through one ordinary word of its brand and at most one word besides
+            named = (*folded_vi, *name_en.split(), *brand.split())
+            if typed_exact and typed_exact.isdisjoint(named) and not typed_exact <= kind_of(n)[1]:
+                continue  # ``bat lua``: "bát" of its category and a look-alike, no word of its name
+            if margins[k] < 1.0 - FOUND - 1e-6 and not head_matched(n, folded_vi, name_en, brand):
+                continue  # ``tuong ca``: only "tường" of "điều hòa treo tường" and a word not there
+            if typed_marks:
+                off = _spelled_otherwise(
+                    typed_marks, masks_vi, folded_vi, self._marked[n].split(), name_en, where, kind_of(n)
+                )
+                if off and margins[k] < sum(c for i, c in enumerate(counted) if off >> i & 1) - 1e-6:
+                    continue  # ``gió`` matched only by this name's ``gội``
             near_vi, phrase_vi = _layout(masks_vi, content, others)
             near_en = phrase_en = None
             if near_vi is not True or phrase_vi < all_pairs:  # the English name may do better
@@ -512,6 +620,8 @@ class SearchIndex:
                 near_en, phrase_en = _layout(masks_en, content, others)
             if (near_vi is False and near_en is not True) or (near_en is False and near_vi is not True):
                 continue  # the words are there, but spread over a name that is about something else
+            if not phrase_vi and not phrase_en and content.bit_count() >= 3 and present_all(masks_vi):
+                continue  # ``nuoc rua tay`` in "nước tẩy rửa": every word there, no two in the order typed
             phrase = max(phrase_vi, phrase_en or 0) / pairs
             score = 100.0 * (0.62 * coverage[n] + 0.12 * phrase + 0.26 * closeness[k] / 100)
             if marked:
@@ -522,6 +632,20 @@ class SearchIndex:
                 scored.append((round(score, 1), n))
         scored.sort(key=lambda s: (-s[0], self._product_ids[s[1]]))
         return scored
+
+
+def _signature(marks: tuple[str, int]) -> tuple[frozenset[str], int]:
+    """The quality marks (â ă ê ô ơ ư) of a word, as a set, and its tone.
+
+    ``đ`` is left out: the folded text already equates it with ``d``, and shoppers who type
+    ``dd`` for a plain ``d`` mean the same word."""
+    quality, tone = marks
+    return frozenset(ch for ch in quality if not "a" <= ch <= "z" and ch != "đ"), tone
+
+
+def _agrees(typed: tuple[frozenset[str], int], spelled: tuple[frozenset[str], int]) -> bool:
+    """Whether a word's written marks fit the marks typed (a mark left out is no disagreement)."""
+    return (not typed[1] or typed[1] == spelled[1]) and typed[0] <= spelled[0]
 
 
 def _brand_bits(brand: list[str], where: dict[str, int], where_strong: dict[str, int]) -> tuple[int, int]:
@@ -543,6 +667,39 @@ def _brand_bits(brand: list[str], where: dict[str, int], where_strong: dict[str,
         return inside, 0
     [word] = hit
     return inside, where_strong.get(word, 0) if is_syllable(word) else 0
+
+
+def _spelled_otherwise(
+    typed: list[tuple[int, str, tuple[frozenset[str], int]]],
+    masks: list[int],
+    folded: list[str],
+    written: list[str],
+    name_en: str,
+    where: dict[str, int],
+    kind: tuple[int, frozenset[str]],
+) -> int:
+    """The query words typed with marks that this product has only as look-alikes spelled otherwise.
+
+    Category and label words are kept without marks, so there a look-alike is taken as
+    spelled otherwise: ``gió`` is no ``gội`` of the category "dầu gội".
+    """
+    en = 0
+    for t in name_en.split():
+        en |= where.get(t, 0)
+    off = 0
+    for bit, text, marks in typed:
+        if en & bit:
+            continue
+        at = [p for p, m in enumerate(masks) if m & bit]
+        if at:
+            otherwise = all(
+                folded[p] != text and not _agrees(marks, _signature(_spelling(written[p]))) for p in at
+            )
+        else:
+            otherwise = bool(kind[0] & bit) and text not in kind[1]
+        if otherwise:
+            off |= bit
+    return off
 
 
 def _outside(masks: list[int], tokens: list[str], brand: list[str]) -> int:

@@ -66,8 +66,8 @@ def is_right(product: Product, case: Case) -> bool:
         return product.category == case.value
     if case.expect == "brand":
         return product.brand == case.value
-    names = (fold(product.name_vi), fold(product.name_en))
-    return all(any(part in n for n in names) for part in case.value.split("+"))
+    names = (fold(product.name_vi), fold(product.name_en))  # the value is folded the same way: "3,5kg"
+    return all(any(fold(part) in n for n in names) for part in case.value.split("+"))
 
 
 @dataclass

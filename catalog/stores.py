@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -79,7 +79,9 @@ def sync_stores(engine: Engine, folder: Path | None = None) -> int:
             for link in links
             if link.retailer in existing and link.gtin in by_gtin
         }
-        db.add_all(RetailerProduct(retailer_id=r, product_id=p) for r, p in pairs)  # type: ignore[arg-type]
+        if pairs:  # one multi-row INSERT: a city's links are thousands of rows, no ORM objects needed
+            rows = [{"retailer_id": r, "product_id": p} for r, p in sorted(pairs)]
+            db.execute(insert(RetailerProduct), rows)
         db.commit()
     return len(stores)
 

@@ -162,6 +162,9 @@ def _horn_u_fits(letters: list[str]) -> bool:
 
 
 def _finish(letters: list[str], tone: int) -> str | None:
+    for i in range(len(letters) - 1):
+        if letters[i] == "ư" and letters[i + 1] == "o":  # ``nuwocs``: keyboards make "ưo" into "ươ"
+            letters = [*letters[: i + 1], "ơ", *letters[i + 2 :]]
     if not _horn_u_fits(letters):
         return None
     word = _with_tone(letters, tone)

@@ -13,8 +13,8 @@ from catalog.vietnamese import decode_telex, decode_vni, is_syllable, marks_of
 
 @pytest.mark.parametrize(
     ("typed", "word"),
-    [("suwax", "sữa"), ("tuwowi", "tươi"), ("nuwowcs", "nước"), ("ddieeuf", "điều"), ("mawms", "mắm"),
-     ("rwngf", "rừng"), ("ddor", "đỏ"), ("cow", "cơ")],
+    [("suwax", "sữa"), ("tuwowi", "tươi"), ("nuwowcs", "nước"), ("nuwocs", "nước"), ("ddieeuf", "điều"),
+     ("mawms", "mắm"), ("rwngf", "rừng"), ("ddor", "đỏ"), ("cow", "cơ")],
 )  # fmt: skip
 def test_telex_keys_typed_with_the_keyboard_off(typed: str, word: str) -> None:
     decoded = decode_telex(typed)
@@ -50,7 +50,9 @@ def test_tone_position_does_not_matter_but_marks_do() -> None:
     ("text", "words"),
     [("Sữa 1L", ["sua", "1000ml"]), ("1000 ml", ["1000ml"]), ("0.5kg", ["500g"]), ("2,5kg", ["2500g"]),
      ("500gr", ["500g"]), ("tủ lạnh 500 lít", ["tu", "lanh", "500000ml"]), ("20 chiếc", ["20chiec"]),
-     ("12000BTU", ["12000", "btu"]), ("70gsm", ["70", "gsm"])],
+     ("12000BTU", ["12000", "btu"]), ("70gsm", ["70", "gsm"]), ("nửa lít", ["500ml"]), ("nua kg", ["500g"]),
+     ("1 ky", ["1000g"]), ("hộp 10 quả", ["hop", "10chiec"]), ("12 cuộn", ["12chiec"]),
+     ("180 to", ["180chiec"]), ("12k btu", ["12000", "btu"]), ("1 ngựa", ["1", "hp"]), ("1HP", ["1", "hp"])],
 )  # fmt: skip
 def test_pack_sizes_become_one_quantity(text: str, words: list[str]) -> None:
     assert index_words(text) == words
@@ -141,6 +143,88 @@ def test_one_ordinary_word_of_a_brand_names_no_product() -> None:
     assert index.search("sach mat vien giat")[0].product_id == 2  # two words of the brand name it
     assert index.search("bo vui pho mai")[0].product_id == 3
     assert index.search("cam mien bac")[0].product_id == 4
+
+
+def test_a_word_typed_with_marks_is_not_a_slip_for_a_word_spelled_otherwise() -> None:
+    index = SearchIndex(
+        [
+            SearchDoc(1, "Dầu gội bồ kết 300ml", category_words="mỹ phẩm dầu gội"),
+            SearchDoc(2, "Dầu xả vỏ bưởi 300ml", category_words="mỹ phẩm dầu gội"),
+            SearchDoc(3, "Bột giặt sinh học 2kg"),
+        ]
+    )
+    assert index.search("dầu gió") == []  # wind oil: not "gội", in the name or in the category
+    assert index.search("dau gio")[0].product_id == 1  # without marks a swapped letter stays possible
+    assert index.search("bột gạit")[0].product_id == 3  # a slip that fits the marks typed
+
+
+def test_a_well_formed_syllable_is_not_split() -> None:
+    reader = QueryReader({"thu", "oc", "la", "sua", "tuoi"})
+    assert [w.text for w in reader.read("thuoc la")] == ["thuoc", "la"]  # thuốc lá, not "thu oc"
+    assert [w.text for w in reader.read("suatuoi")] == ["sua", "tuoi"]
+
+
+def test_every_word_there_but_none_in_the_order_typed_is_another_product() -> None:
+    index = SearchIndex([SearchDoc(1, "Nước tẩy rửa đa năng 500ml"), SearchDoc(2, "Nước rửa tay sả chanh")])
+    assert [h.product_id for h in index.search("nuoc rua tay")] == [2]
+    only_cleaner = SearchIndex([SearchDoc(1, "Nước tẩy rửa đa năng")])
+    assert only_cleaner.search("nuoc rua tay") == []
+    assert index.search("tay rua da nang")[0].product_id == 1  # a pair in order is enough
+
+
+def test_a_word_in_every_producer_name_does_not_lighten_its_look_alikes() -> None:
+    shirts = [SearchDoc(i, f"Áo thun cotton {i}", producer="Xưởng may (mẫu)") for i in range(1, 6)]
+    others = [SearchDoc(i, f"Gạo tám thơm {i}kg", producer="HTX Lúa (mẫu)") for i in range(6, 30)]
+    index = SearchIndex([*shirts, *others])
+    assert index.search("ao mua") == []  # áo mưa: "mua" is not "mẫu" of every producer
+    assert len(index.search("ao thun")) == 5
+
+
+def test_a_word_read_two_ways_is_searched_both_ways() -> None:
+    index = SearchIndex(
+        [
+            SearchDoc(1, "Tủ lạnh mini 90 lít"),
+            SearchDoc(2, "Làn nhựa đi chợ"),
+            SearchDoc(3, "Sữa tươi hữu cơ 1L"),
+            SearchDoc(4, "Ổi lê 1kg"),
+            SearchDoc(5, "Bơ sáp 1kg", name_en="Butter avocados 1kg"),
+            SearchDoc(6, "Cà chua bi", name_en="Cherry tomatoes"),
+        ]
+    )
+    assert index.search("tu lanj")[0].product_id == 1  # a slip for "lạnh", not the Telex keys of "lạn"
+    assert index.search("sua tu oi")[0].product_id == 3  # "tươi" split, though "tu" and "ổi" are words
+    assert index.search("avocado")[0].product_id == 5  # an English word, not "a vo ca do"
+    assert index.search("tu")[0].product_id == 1 and index.search("oi")[0].product_id == 4
+
+
+def test_keys_that_fit_no_spelling_in_the_catalog_are_only_a_look_alike() -> None:
+    index = SearchIndex([SearchDoc(1, "Kem dưỡng da em bé"), SearchDoc(2, "Máy giặt cửa trước 9kg")])
+    assert index.search("beer") == []  # "bể" is not "bé": a look-alike alone is no match
+    assert index.search("maays giawtj")[0].product_id == 2  # "mấy" for "máy", beside "giặt" typed right
+
+
+def test_a_neighbouring_key_in_a_short_word_beside_a_word_typed_right() -> None:
+    docs = [SearchDoc(1, "Sữa tươi 1L"), SearchDoc(2, "Áo sơ mi linen"), SearchDoc(3, "Gạo nếp 2kg")]
+    index = SearchIndex(docs)
+    assert index.search("sia tuoi")[0].product_id == 1  # i is beside u
+    assert index.search("ao so mj")[0].product_id == 2  # j is below i
+    assert index.search("gao nwp")[0].product_id == 3
+    assert index.search("sia") == [] and index.search("co ai khong") == []  # alone, or a word of chat
+
+
+def test_a_product_is_shown_for_a_word_of_its_name_not_only_its_category() -> None:
+    dish = "nước rửa chén nước rửa bát tẩy rửa"
+    index = SearchIndex(
+        [
+            SearchDoc(1, "Nước lau kính 520ml", category_words=dish),
+            SearchDoc(2, "Điều hòa treo tường 9000BTU", category_words="điều hòa máy lạnh"),
+            SearchDoc(3, "Cá thu đao 1kg", category_words="hải sản thủy sản cá tôm"),
+        ]
+    )
+    assert index.search("bat lua") == []  # bật lửa: "bát" of the category and a look-alike of "lau"
+    assert index.search("tuong ca") == []  # tương cà: one word deep in the name, the other not there
+    assert index.search("hai san")[0].product_id == 3  # every word of the category: its products
+    assert index.search("nuoc lau kinh")[0].product_id == 1
 
 
 def test_result_count_is_all_matches_not_the_page() -> None:
