@@ -213,10 +213,14 @@ SETS = {
     "hard (tuning part)": "tests/search_hard.tsv",
     "hard (held-out part)": "tests/search_hard_heldout.tsv",
     "146-query set": "tests/search_quality.tsv",
+    "fresh A": "tests/search_fresh_a.tsv",
+    "fresh C": "tests/search_fresh_c.tsv",
 }
 NEGATIVES = {
     "negatives (tuning part)": "tests/search_negative.tsv",
     "negatives (held-out part)": "tests/search_negative_heldout.tsv",
+    "negatives, fresh A": "tests/search_fresh_a_negative.tsv",
+    "negatives, fresh C": "tests/search_fresh_c_negative.tsv",
 }
 
 
