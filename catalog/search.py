@@ -5,17 +5,18 @@ syllables, abbreviations, pack sizes). Each word is then matched against the voc
 (exactly, as a prefix, or within one or two OSA edits, where swapping two letters is
 one edit) and the postings of the matched words are summed in NumPy, each word weighted
 by how informative the word the shopper typed is (its IDF), not by its rarest
-look-alike. A product is *found* only when the query's content words are matched
-well (a fuzzy look-alike of a real syllable such as ``quat`` -> ``qua`` does not count);
-the best few hundred found products are re-ranked on the whole name: words that stand
-next to each other in the query and in the name, closeness of the strings, and the
-marks the shopper typed (``tươi`` is not ``tuổi``).
+look-alike (slips of the thumb: ``catalog.typos``). A product is *found* only when the
+query's content words are matched well (a fuzzy look-alike of a real syllable such as
+``quat`` -> ``qua`` does not count); each found product is then read against the query
+(``catalog.evidence``: is it what the query names?) and the rest are ranked on the whole
+name: words that stand next to each other in the query and in the name, closeness of the
+strings, and the marks the shopper typed (``tươi`` is not ``tuổi``). A query that can be
+read two ways (``catalog.query``) is searched both ways and the better result is kept.
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
 import threading
 from array import array
@@ -27,8 +28,10 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from catalog.evidence import Evidence, Found, agrees, signature
 from catalog.query import Analysed, QueryReader, QueryWord, analyse, index_words, word_parts
-from catalog.vietnamese import is_syllable, marks_of
+from catalog.typos import max_edits, typo_similarity
+from catalog.vietnamese import marks_of
 
 # How much a word counts, by where it appears in the product.
 FIELD_WEIGHTS = {"name": 1.0, "brand": 1.0, "category": 0.7, "label": 0.6, "producer": 0.4}
@@ -87,98 +90,6 @@ def _closeness(query: str, names: list[str]) -> np.ndarray:
     return 0.6 * partial + 0.4 * order
 
 
-def _max_edits(word: str) -> int:
-    if any(ch.isdigit() for ch in word):  # 12000 must not find 18000
-        return 0
-    if len(word) <= 3:
-        return 1  # a swap or a neighbouring key, see _typo_similarity
-    return 1 if len(word) <= 5 else 2
-
-
-_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-
-
-def _keyboard_neighbours() -> dict[str, set[str]]:
-    """Keys next to each key on a phone's QWERTY keyboard: beside it, and above and below it.
-
-    Each row sits half a key to the right of the one above, so key ``i`` of a row touches
-    keys ``i`` and ``i + 1`` of the row above (``j`` touches ``u`` and ``i``).
-    """
-    near: dict[str, set[str]] = {ch: set() for row in _ROWS for ch in row}
-    for r, row in enumerate(_ROWS):
-        for i, ch in enumerate(row):
-            near[ch].update(row[j] for j in (i - 1, i + 1) if 0 <= j < len(row))
-            if r:
-                above = _ROWS[r - 1]
-                for j in (i, i + 1):
-                    if j < len(above):
-                        near[ch].add(above[j])
-                        near[above[j]].add(ch)
-    return near
-
-
-_NEIGHBOURS = _keyboard_neighbours()
-
-
-def _doubled(typed: str, word: str) -> bool:
-    """One letter typed twice or once too few (``lled`` for ``led``)."""
-    longer, shorter = (typed, word) if len(typed) > len(word) else (word, typed)
-    if len(longer) != len(shorter) + 1:
-        return False
-    return any(
-        longer[i] == longer[i - 1] and longer[:i] + longer[i + 1 :] == shorter for i in range(1, len(longer))
-    )
-
-
-def _is_slip(typed: str, word: str) -> bool:
-    """A one-key slip on a phone keyboard: two letters swapped, or a neighbouring key hit instead."""
-    if len(typed) != len(word) or typed == word:
-        return False
-    diff = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
-    if len(diff) == 2 and diff[1] == diff[0] + 1:
-        return typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
-    return len(diff) == 1 and word[diff[0]] in _NEIGHBOURS.get(typed[diff[0]], ())
-
-
-def _layout(masks: list[int], content: int, brand: int) -> tuple[bool | None, int]:
-    """Where the query words stand in a name: (whether some stand close together, phrase pairs).
-
-    ``masks`` holds, for each word of the name, the bits of the query words it may stand for.
-    The first is None when fewer than two content words are there, and False when they are
-    there but spread over a name about something else (``nuoc hoa`` in "nước tẩy trang hoa
-    hồng"). Words of the brand (bits in ``brand``) are left out: a brand and one word of
-    the name is a usual query (``lumiviet panel``). The second counts neighbouring query
-    words that stand next to each other, in order, in the name.
-    """
-    present = joined = 0
-    previous = 0
-    for m in masks:
-        present |= m
-        joined |= previous & (m >> 1)
-        previous = m
-    phrase = joined.bit_count()
-    found = present & content & ~brand
-    if found.bit_count() < 2:
-        return None, phrase
-    if joined & found & (found >> 1):
-        return True, phrase  # two found words side by side
-    reach: dict[int, int] = {}  # query word -> the query words standing 1 or 2 places from it
-    last = len(masks) - 1
-    for p, m in enumerate(masks):
-        if m:
-            around = 0
-            for q in (p - 2, p - 1, p + 1, p + 2):
-                if 0 <= q <= last:
-                    around |= masks[q]
-            while m:
-                bit = m & -m
-                i = bit.bit_length() - 1
-                reach[i] = reach.get(i, 0) | around
-                m ^= bit
-    order = [i for i in range(found.bit_length()) if found >> i & 1]
-    return any(reach.get(a, 0) >> b & 1 for a, b in itertools.pairwise(order)), phrase
-
-
 class SearchIndex:
     """Token index over product names, brands, categories and label words."""
 
@@ -194,6 +105,7 @@ class SearchIndex:
         self._kinds = array("i")  # product -> its category and label words, in self._kind_words
         kinds: dict[tuple[str, str], int] = {}
         self._kind_words: list[frozenset[str]] = []
+        self._label_words: list[frozenset[str]] = []  # the label words of a kind that are no category word
 
         def ids(text: Analysed) -> tuple[int, ...]:
             codes.update(text.codes)
@@ -222,7 +134,9 @@ class SearchIndex:
             kind = (doc.category_words, doc.label_words)
             if kind not in kinds:
                 kinds[kind] = len(self._kind_words)
-                self._kind_words.append(frozenset((*shared_ids(kind[0])[1], *shared_ids(kind[1])[1])))
+                kind_words = frozenset((*shared_ids(kind[0])[1], *shared_ids(kind[1])[1]))
+                self._kind_words.append(kind_words)
+                self._label_words.append(kind_words - frozenset(shared_ids(kind[0])[1]))
             self._kinds.append(kinds[kind])
             for tid in shared_ids(doc.category_words)[0]:
                 old = best.get(tid)  # a name word that is also the product's kind counts a little more
@@ -263,7 +177,7 @@ class SearchIndex:
         for written in spelled:
             tid = vocab.get(word_parts(written)[0]) if len(word_parts(written)) == 1 else None
             if tid is not None:
-                self._spellings.setdefault(tid, set()).add(_signature(marks_of(written)))
+                self._spellings.setdefault(tid, set()).add(signature(marks_of(written)))
         self.reader = QueryReader(vocab, frozenset(codes), frequency=self._frequency, spelling=self._written)
         self._expand = lru_cache(maxsize=4096)(self._expand_uncached)
         self._local = threading.local()
@@ -296,7 +210,7 @@ class SearchIndex:
                 if not candidate.startswith(word):
                     break
                 found.setdefault(self._vocab[candidate], sim)
-        edits = _max_edits(word)
+        edits = max_edits(word)
         if edits:
             near: list[tuple[int, int, str]] = []
             for length in range(len(word) - edits, len(word) + edits + 1):  # an edit changes the length by 1
@@ -306,36 +220,15 @@ class SearchIndex:
                 ):
                     near.append((dist, tids[k], candidate))
             for dist, tid, candidate in sorted(near)[:40]:
-                sim = self._typo_similarity(word, candidate, dist, exact is not None)
+                sim = typo_similarity(word, candidate, dist, exact is not None)
                 if sim:
                     found[tid] = max(found.get(tid, 0.0), sim)
         return tuple(found.items())
 
-    @staticmethod
-    def _typo_similarity(typed: str, word: str, dist: int, typed_is_known: bool) -> float:
-        """How likely ``typed`` is a slip for the catalog word ``word`` (0: not at all).
-
-        Two swapped letters and a neighbouring key are the usual phone slips. When the
-        typed word is itself a catalog word or a well-formed syllable, other edits are
-        weak evidence: ``quat`` (quạt) is a real word, not a slip of ``qua``.
-        """
-        swap = dist == 1 and sorted(typed) == sorted(word) and _is_slip(typed, word)
-        slip = dist == 1 and _is_slip(typed, word)
-        if typed_is_known:
-            return 0.8 if swap else 0.0
-        if len(typed) <= 3:  # counts only beside a word typed right (_SURE_SLIP); ``ai`` is a word
-            return 0.8 if swap or (slip and (len(typed) == 3 or not is_syllable(typed))) else 0.0
-        if is_syllable(typed):
-            return 0.8 if slip else (0.55 if dist == 1 else 0.4)
-        if dist == 2:
-            return 0.6
-        dropped = len(word) == len(typed) + 1  # ``huog``: a letter left out, and no word as typed
-        return 0.85 if swap else 0.8 if slip or dropped or len(typed) >= 6 or _doubled(typed, word) else 0.6
-
     def _written(self, word: str, marks: tuple[str, int]) -> bool:
         """Whether a name writes ``word`` with these marks (a word no name writes with marks fits any)."""
         spellings = self._spellings.get(self._vocab.get(word, -1))
-        return not spellings or any(_agrees(_signature(marks), spelled) for spelled in spellings)
+        return not spellings or any(agrees(signature(marks), spelled) for spelled in spellings)
 
     def _spelled_alike(
         self, word: QueryWord, matches: tuple[tuple[int, float], ...]
@@ -347,13 +240,13 @@ class SearchIndex:
         one of ``mắm``. An omitted tone or quality mark is no disagreement.
         """
         assert word.marks is not None
-        typed = _signature(word.marks)
+        typed = signature(word.marks)
         kept = []
         for tid, similarity in matches:
             candidate = self._word_list[tid]
             if similarity < 1.0 and not candidate.startswith(word.text):
                 spellings = self._spellings.get(tid)
-                if spellings and not any(_agrees(typed, spelled) for spelled in spellings):
+                if spellings and not any(agrees(typed, spelled) for spelled in spellings):
                     continue
             kept.append((tid, similarity))
         return tuple(kept)
@@ -531,186 +424,44 @@ class SearchIndex:
     ) -> list[tuple[float, int]]:
         """Score each candidate (product index -> share of the query's weight it matches) on its name.
 
-        Each name word becomes a bit mask of the query words it may stand for, so phrases
-        and nearness are a few integer operations per name word. A query word that matches
-        only one ordinary syllable of a brand of several words (``bo`` in "Bò Vui Ba Vì")
-        is no evidence for the brand's products, and is taken out of the share of the query
-        the product must match (``margins``: how far above FOUND each candidate is;
-        ``counted``: each query word's part of that share).
+        ``catalog.evidence`` first reads each one against the query and leaves out those the
+        query does not name (``margins``: how far above FOUND each candidate is; ``counted``:
+        each query word's part of that share); phrases, closeness and marks then rank the rest.
         """
         candidates = list(coverage)
-        where: dict[str, int] = {}  # catalog word -> bits of the query words it may stand for
-        for i, s in enumerate(sets):
-            for w in s:
-                where[w] = where.get(w, 0) | 1 << i
-        query_text = " ".join(w.text for w in words)
-        marked = list({w.text: w for w in words if w.marks}.values())
-        typed_marks = [(1 << i, w.text, _signature(w.marks)) for i, w in enumerate(words) if w.marks]
-        # with two content words or more, a product must have one of them, as typed, in its name
-        typed_exact = {w.text for w in words if not w.is_quantity and not w.loose}
-        if sum(not w.is_quantity for w in words) < 2:
-            typed_exact = set()
-        content = sum(1 << i for i, w in enumerate(words) if not w.is_quantity)
-        where_strong = {w: bits for w, bits in where.items() if w in strong_words}
+        evidence = Evidence(words, sets, strong_words, counted, FOUND)
         pairs = max(len(words) - 1, 1)
-        all_pairs = len(words) - 1
-        brand_bits: dict[str, tuple[int, int]] = {}  # brand -> the query words in it, those in one syllable
-        kind_bits: dict[int, tuple[int, frozenset[str]]] = {}  # kind -> query words in its words, the words
-
-        def kind_of(n: int) -> tuple[int, frozenset[str]]:
-            kind = self._kinds[n]
-            if kind not in kind_bits:
-                words_of_kind = self._kind_words[kind]
-                bits = sum(1 << i for i, s in enumerate(sets) if s & words_of_kind)
-                kind_bits[kind] = (bits, words_of_kind)
-            return kind_bits[kind]
-
-        scored: list[tuple[float, int]] = []
+        marked = any(w.marks for w in words)
+        query_text = " ".join(w.text for w in words)
         names = [self._names[n].split("\x1f") for n in candidates]
         closeness = np.maximum(
             _closeness(query_text, [x[0] for x in names]), _closeness(query_text, [x[1] for x in names])
         ).tolist()
-
-        def head_matched(n: int, folded: list[str], name_en: str, brand: str) -> bool:
-            """A product matched in part must be matched on what it is: its kind, brand or first words."""
-            brand_words = brand.split()
-            start = len(brand_words) if folded[: len(brand_words)] == brand_words else 0
-            head = (*folded[start : start + 2], *brand_words, *name_en.split())
-            return any(where_strong.get(t, 0) & content for t in head) or bool(kind_of(n)[0] & content)
-
-        def present_all(masks: list[int]) -> bool:
-            found = 0
-            for m in masks:
-                found |= m
-            return found & content == content
-
+        scored: list[tuple[float, int]] = []
         for k, n in enumerate(candidates):
             name_vi, name_en, brand = names[k]
-            folded_vi = name_vi.split()
-            if brand not in brand_bits:
-                brand_bits[brand] = _brand_bits(brand.split(), where, where_strong)
-            others, lone = brand_bits[brand]
-            masks_vi = [where.get(t, 0) for t in folded_vi]
-            if lone:
-                brand_words, en = brand.split(), name_en.split()
-                elsewhere = kind_of(n)[0] | _outside(masks_vi, folded_vi, brand_words)
-                elsewhere |= _outside([where.get(t, 0) for t in en], en, brand_words)
-                off = lone & ~elsewhere & content
-                left = (elsewhere | others) & content & ~off
-                if off and (
-                    margins[k] < sum(c for i, c in enumerate(counted) if off >> i & 1) - 1e-6
-                    or left.bit_count() < min(2, content.bit_count())
-                ):
-                    continue  # found through one ordinary word of its brand and at most one word besides
-            named = (*folded_vi, *name_en.split(), *brand.split())
-            if typed_exact and typed_exact.isdisjoint(named) and not typed_exact <= kind_of(n)[1]:
-                continue  # ``bat lua``: "bát" of its category and a look-alike, no word of its name
-            if margins[k] < 1.0 - FOUND - 1e-6 and not head_matched(n, folded_vi, name_en, brand):
-                continue  # ``tuong ca``: only "tường" of "điều hòa treo tường" and a word not there
-            if typed_marks:
-                off = _spelled_otherwise(
-                    typed_marks, masks_vi, folded_vi, self._marked[n].split(), name_en, where, kind_of(n)
-                )
-                if off and margins[k] < sum(c for i, c in enumerate(counted) if off >> i & 1) - 1e-6:
-                    continue  # ``gió`` matched only by this name's ``gội``
-            near_vi, phrase_vi = _layout(masks_vi, content, others)
-            near_en = phrase_en = None
-            if near_vi is not True or phrase_vi < all_pairs:  # the English name may do better
-                masks_en = [where.get(t, 0) for t in name_en.split()]
-                near_en, phrase_en = _layout(masks_en, content, others)
-            if (near_vi is False and near_en is not True) or (near_en is False and near_vi is not True):
-                continue  # the words are there, but spread over a name that is about something else
-            if not phrase_vi and not phrase_en and content.bit_count() >= 3 and present_all(masks_vi):
-                continue  # ``nuoc rua tay`` in "nước tẩy rửa": every word there, no two in the order typed
-            phrase = max(phrase_vi, phrase_en or 0) / pairs
-            score = 100.0 * (0.62 * coverage[n] + 0.12 * phrase + 0.26 * closeness[k] / 100)
+            kind = self._kinds[n]
+            found = Found(
+                name_vi.split(),
+                self._marked[n],
+                name_en.split(),
+                brand.split(),
+                kind,
+                self._kind_words[kind],
+                self._label_words[kind],
+                margins[k],
+            )
+            phrase = evidence.phrase(found)
+            if phrase is None:
+                continue
+            score = 100.0 * (0.62 * coverage[n] + 0.12 * phrase / pairs + 0.26 * closeness[k] / 100)
             if marked:
-                marked_vi = self._marked[n].split()
-                score += 6 * sum(_marks_evidence(w, folded_vi, marked_vi) for w in marked) / len(marked)
+                score += 6 * evidence.marks_score(found)
             score = min(100.0, max(0.0, score))
             if score >= min_score:
                 scored.append((round(score, 1), n))
         scored.sort(key=lambda s: (-s[0], self._product_ids[s[1]]))
         return scored
-
-
-def _signature(marks: tuple[str, int]) -> tuple[frozenset[str], int]:
-    """The quality marks (â ă ê ô ơ ư) of a word, as a set, and its tone.
-
-    ``đ`` is left out: the folded text already equates it with ``d``, and shoppers who type
-    ``dd`` for a plain ``d`` mean the same word."""
-    quality, tone = marks
-    return frozenset(ch for ch in quality if not "a" <= ch <= "z" and ch != "đ"), tone
-
-
-def _agrees(typed: tuple[frozenset[str], int], spelled: tuple[frozenset[str], int]) -> bool:
-    """Whether a word's written marks fit the marks typed (a mark left out is no disagreement)."""
-    return (not typed[1] or typed[1] == spelled[1]) and typed[0] <= spelled[0]
-
-
-def _brand_bits(brand: list[str], where: dict[str, int], where_strong: dict[str, int]) -> tuple[int, int]:
-    """The query words that stand in a brand, and those that match only one ordinary syllable of it.
-
-    A brand of several words, of which the query matches just one, and that one a common
-    Vietnamese syllable (``mát`` of "Sạch Mát"), is not named by the query; a coined word
-    (``lumiviet``) or two words of it (``bo vui``) are. ``where`` maps a catalog word to the
-    bits of the query words it may stand for; ``where_strong`` counts only good matches.
-    """
-    inside = 0
-    hit: set[str] = set()
-    for w in brand:
-        bits = where.get(w, 0)
-        if bits:
-            inside |= bits
-            hit.add(w)
-    if len(brand) < 2 or len(hit) != 1:
-        return inside, 0
-    [word] = hit
-    return inside, where_strong.get(word, 0) if is_syllable(word) else 0
-
-
-def _spelled_otherwise(
-    typed: list[tuple[int, str, tuple[frozenset[str], int]]],
-    masks: list[int],
-    folded: list[str],
-    written: list[str],
-    name_en: str,
-    where: dict[str, int],
-    kind: tuple[int, frozenset[str]],
-) -> int:
-    """The query words typed with marks that this product has only as look-alikes spelled otherwise.
-
-    Category and label words are kept without marks, so there a look-alike is taken as
-    spelled otherwise: ``gió`` is no ``gội`` of the category "dầu gội".
-    """
-    en = 0
-    for t in name_en.split():
-        en |= where.get(t, 0)
-    off = 0
-    for bit, text, marks in typed:
-        if en & bit:
-            continue
-        at = [p for p, m in enumerate(masks) if m & bit]
-        if at:
-            otherwise = all(
-                folded[p] != text and not _agrees(marks, _signature(_spelling(written[p]))) for p in at
-            )
-        else:
-            otherwise = bool(kind[0] & bit) and text not in kind[1]
-        if otherwise:
-            off |= bit
-    return off
-
-
-def _outside(masks: list[int], tokens: list[str], brand: list[str]) -> int:
-    """The query words that stand in a name outside the brand's own words in it."""
-    n = len(brand)
-    start = next((i for i in range(len(tokens) - n + 1) if tokens[i : i + n] == brand), -1)
-    bits = 0
-    for p, m in enumerate(masks):
-        if not start <= p < start + n or start < 0:
-            bits |= m
-    return bits
 
 
 def _members(matched: np.ndarray, lists: list[np.ndarray]) -> np.ndarray:
@@ -731,19 +482,3 @@ def _clear(ranked: list[tuple[float, int]], matched_share: float) -> bool:
     top = ranked[0][0]
     gap = top - ranked[1][0] if len(ranked) > 1 else 100.0
     return (top >= 85 and gap >= 10) or (top >= 97 and gap >= 4)
-
-
-_spelling = lru_cache(maxsize=65_536)(marks_of)  # names repeat their words
-
-
-def _marks_evidence(word: QueryWord, folded: list[str], accented: list[str]) -> float:
-    """+1 when the name spells the word with the marks typed, -1 when only with other marks."""
-    spellings = [_spelling(a) for f, a in zip(folded, accented, strict=False) if f == word.text]
-    if not spellings or word.marks is None:
-        return 0.0
-    quality, tone = word.marks
-    if (quality, tone) in spellings:
-        return 1.0
-    if any(q == quality for q, _ in spellings):
-        return -0.5
-    return -1.0

@@ -215,12 +215,14 @@ SETS = {
     "146-query set": "tests/search_quality.tsv",
     "fresh A": "tests/search_fresh_a.tsv",
     "fresh C": "tests/search_fresh_c.tsv",
+    "fresh D": "tests/search_fresh_d.tsv",
 }
 NEGATIVES = {
     "negatives (tuning part)": "tests/search_negative.tsv",
     "negatives (held-out part)": "tests/search_negative_heldout.tsv",
     "negatives, fresh A": "tests/search_fresh_a_negative.tsv",
     "negatives, fresh C": "tests/search_fresh_c_negative.tsv",
+    "negatives, fresh D": "tests/search_fresh_d_negative.tsv",
 }
 
 

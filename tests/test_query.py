@@ -101,9 +101,11 @@ def _index() -> SearchIndex:
 
 def test_marks_the_shopper_typed_are_evidence() -> None:
     index = _index()
-    assert index.search("tuổi")[0].product_id == 2
-    assert index.search("tươi")[0].product_id in (1, 6)
-    assert {h.product_id for h in index.search("tuoi")} == {1, 2, 6}  # without marks: all stay possible
+    assert index.search("sữa cho trẻ tuổi")[0].product_id == 2
+    assert {h.product_id for h in index.search("sữa tươi")} == {1, 6}  # "tuổi" is another word
+    assert 2 in {h.product_id for h in index.search("sua cho tre tuoi")}  # without marks it stays possible
+    assert index.search("sữa bột tuổi")[0].score > index.search("sữa bột tươi")[0].score
+    assert index.search("tuổi") == []  # one syllable inside a name names no product
 
 
 def test_swapped_letters_are_one_edit() -> None:
@@ -225,6 +227,41 @@ def test_a_product_is_shown_for_a_word_of_its_name_not_only_its_category() -> No
     assert index.search("tuong ca") == []  # tương cà: one word deep in the name, the other not there
     assert index.search("hai san")[0].product_id == 3  # every word of the category: its products
     assert index.search("nuoc lau kinh")[0].product_id == 1
+
+
+def test_one_syllable_names_a_product_by_its_first_word_brand_or_kind() -> None:
+    index = SearchIndex(
+        [
+            SearchDoc(1, "Nước mắm giảm muối 500ml", category_words="nước mắm mắm"),
+            SearchDoc(2, "Sữa tươi không đường 1L"),
+            SearchDoc(3, "Muối hồng Himalaya 500g"),
+        ]
+    )
+    assert [h.product_id for h in index.search("muoi")] == [3]  # salt: not the fish sauce "giảm muối"
+    assert index.search("đường") == []  # sugar: not "không đường"
+    assert index.search("mam")[0].product_id == 1  # a word of its kind
+    assert index.search("sua")[0].product_id == 2
+    assert index.search("himalaya")[0].product_id == 3  # no Vietnamese syllable: it names what has it
+
+
+def test_the_head_noun_comes_first() -> None:
+    index = SearchIndex([SearchDoc(1, "Viên rửa bát cho máy 40 viên"), SearchDoc(2, "Máy giặt cửa trước")])
+    assert index.search("may rua bat") == []  # a dishwasher is not a tablet for one
+    assert index.search("vien rua bat")[0].product_id == 1
+
+
+def test_label_and_category_words_are_context_not_the_product() -> None:
+    index = SearchIndex(
+        [
+            SearchDoc(1, "Khăn giấy rút 180 tờ", label_words="Thiên Nga Bắc Âu Nordic Swan NORDIC SWAN"),
+            SearchDoc(2, "Cá thu đao 1kg", category_words="hải sản thủy sản cá tôm"),
+            SearchDoc(3, "Gạo ST25 5kg", label_words="Hữu cơ Việt Nam Vietnam organic VN ORGANIC"),
+        ]
+    )
+    assert index.search("giay bac") == []  # aluminium foil: "Bắc" is one syllable of a label's name
+    assert index.search("ca tim") == []  # an aubergine: "tim" is a look-alike of "tôm" of the category
+    assert index.search("gao huu co")[0].product_id == 3  # two words of a label name it
+    assert index.search("khan giay nordic swan")[0].product_id == 1
 
 
 def test_result_count_is_all_matches_not_the_page() -> None:
