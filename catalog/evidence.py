@@ -196,9 +196,11 @@ class Evidence:
         return any(self.where_strong.get(t, 0) & good for t in head) or bool(kind_bits & good)
 
     def _named_by(self, word: str, p: Found) -> bool:
-        """Whether one typed syllable names this product: its first word, brand, kind or English noun."""
+        """Whether one typed syllable names this product: its first word, kind, English noun (the
+        last word there) or a brand of one word (``vàng`` alone does not name "Lúa Vàng")."""
         english = [t for t in p.english if not t.isdigit() and not is_quantity(t)]
-        return word in (*_first_word(p), *p.brand, *english[-1:]) or word in p.kind_words  # English: last
+        brand = p.brand if len(p.brand) == 1 else []
+        return word in (*_first_word(p), *brand, *english[-1:]) or word in p.kind_words
 
 
 def _first_word(p: Found) -> list[str]:

@@ -256,9 +256,10 @@ class SearchIndex:
         tid = self._vocab.get(word.text)
         if tid is not None:
             weight = float(self._idf[tid])
-        elif matches:
+        elif matches:  # a word the catalog lacks: partly its look-alikes', partly an unknown word's
             top = max(s for _, s in matches)
-            weight = float(np.mean([self._idf[t] for t, s in matches if s == top]))
+            alike = float(np.mean([self._idf[t] for t, s in matches if s == top]))
+            weight = top * alike + (1.0 - top) * self._unknown_weight
         else:
             weight = self._unknown_weight
         return weight * (0.5 if word.is_quantity else 1.0)

@@ -216,6 +216,7 @@ SETS = {
     "fresh A": "tests/search_fresh_a.tsv",
     "fresh C": "tests/search_fresh_c.tsv",
     "fresh D": "tests/search_fresh_d.tsv",
+    "fresh E": "tests/search_fresh_e.tsv",
 }
 NEGATIVES = {
     "negatives (tuning part)": "tests/search_negative.tsv",
@@ -223,6 +224,7 @@ NEGATIVES = {
     "negatives, fresh A": "tests/search_fresh_a_negative.tsv",
     "negatives, fresh C": "tests/search_fresh_c_negative.tsv",
     "negatives, fresh D": "tests/search_fresh_d_negative.tsv",
+    "negatives, fresh E": "tests/search_fresh_e_negative.tsv",
 }
 
 

@@ -244,6 +244,20 @@ def test_one_syllable_names_a_product_by_its_first_word_brand_or_kind() -> None:
     assert index.search("himalaya")[0].product_id == 3  # no Vietnamese syllable: it names what has it
 
 
+def test_an_ordinary_syllable_of_a_brand_of_several_words_names_nothing_alone() -> None:
+    rice = SearchDoc(1, "Gạo nếp cái hoa vàng Lúa Vàng 2kg", brand="Lúa Vàng")
+    index = SearchIndex([rice, SearchDoc(2, "Trà sen", brand="Sen")])
+    assert index.search("vàng") == []  # gold: one syllable of "Lúa Vàng" and a word inside the name
+    assert index.search("lua vang")[0].product_id == 1 and index.search("sen")[0].product_id == 2
+
+
+def test_a_word_the_catalog_lacks_still_weighs_when_it_looks_like_a_common_one() -> None:
+    rice = [SearchDoc(i, f"Tám thơm loại {i} 5kg") for i in range(1, 7)]
+    index = SearchIndex([*rice, *(SearchDoc(i, f"Chè Việt loại {i}") for i in range(7, 40))])
+    assert index.search("tam biet") == []  # goodbye: "biet" is a word of its own, not only a slip of "viet"
+    assert len(index.search("tam thom")) == 6
+
+
 def test_the_head_noun_comes_first() -> None:
     index = SearchIndex([SearchDoc(1, "Viên rửa bát cho máy 40 viên"), SearchDoc(2, "Máy giặt cửa trước")])
     assert index.search("may rua bat") == []  # a dishwasher is not a tablet for one
