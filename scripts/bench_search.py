@@ -217,6 +217,7 @@ SETS = {
     "fresh C": "tests/search_fresh_c.tsv",
     "fresh D": "tests/search_fresh_d.tsv",
     "fresh E": "tests/search_fresh_e.tsv",
+    "fresh B (held out)": "tests/search_fresh_b_heldout.tsv",
 }
 NEGATIVES = {
     "negatives (tuning part)": "tests/search_negative.tsv",
@@ -225,6 +226,7 @@ NEGATIVES = {
     "negatives, fresh C": "tests/search_fresh_c_negative.tsv",
     "negatives, fresh D": "tests/search_fresh_d_negative.tsv",
     "negatives, fresh E": "tests/search_fresh_e_negative.tsv",
+    "negatives, fresh B (held out)": "tests/search_fresh_b_heldout_negative.tsv",
 }
 
 

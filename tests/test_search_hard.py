@@ -3,7 +3,8 @@
 The ``hard`` sets were written from the failure classes of issue 9 and the catalog's
 categories before any tuning (the ``_heldout`` files were not looked at query by query
 while tuning at first); the ``fresh`` sets were written later from the catalog alone by
-writers who saw neither the search code nor the other sets, and then used for tuning.
+writers who saw neither the search code nor the other sets: a, c, d and e were then used
+for tuning; b was held out, run once when the rules were settled.
 The asserted minimums sit just under the figures measured on 2026-11-25 (BENCHMARKS.md
 gives the measured figures and the two FTS5 baselines).
 """
@@ -19,7 +20,8 @@ from catalog.service import CatalogService
 
 HERE = Path(__file__).parent
 # measured 2026-11-25: top-1/top-5 345/345, 345/345 | 88/91, 88/91 | 265/269, 265/269 | 262/263, 262/263 |
-# 247/252, 247/252 | 200/203, 200/203; shown 0 of 72 | 1 of 26 | 2 of 130 | 1 of 131 | 6 of 152 | 4 of 201
+# 247/252, 247/252 | 200/203, 200/203 | held out: 302/310, 302/310;
+# shown 0 of 72 | 1 of 26 | 2 of 130 | 1 of 131 | 6 of 152 | 4 of 201 | held out: 3 of 152
 MINIMUMS = {
     "search_hard.tsv": (0.99, 0.99),
     "search_hard_heldout.tsv": (0.95, 0.95),
@@ -27,6 +29,7 @@ MINIMUMS = {
     "search_fresh_c.tsv": (0.99, 0.99),
     "search_fresh_d.tsv": (0.97, 0.97),
     "search_fresh_e.tsv": (0.98, 0.98),
+    "search_fresh_b_heldout.tsv": (0.97, 0.97),
 }
 MAX_SHOWN = {
     "search_negative.tsv": 0.01,
@@ -35,6 +38,7 @@ MAX_SHOWN = {
     "search_fresh_c_negative.tsv": 0.01,
     "search_fresh_d_negative.tsv": 0.04,
     "search_fresh_e_negative.tsv": 0.02,
+    "search_fresh_b_heldout_negative.tsv": 0.02,
 }
 
 
