@@ -524,23 +524,13 @@ def webhook(
     listen: Annotated[str | None, typer.Option(help="Listen address (or WEBHOOK_LISTEN).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (or WEBHOOK_PORT).")] = None,
 ) -> None:
-    """Run the Telegram bot behind a webhook; requests need the secret token header."""
-    from telegram.error import TelegramError
+    """Run the Telegram bot behind a webhook: `serve` with one worker, the URL required.
 
-    from handlers.app import run_webhook
-
-    loaded = settings()
-    url = url or loaded.webhook_url
-    if not url:
+    Kept for the scripts that call it; like `serve` it records each update before handling
+    it, so a restart answers what was left."""
+    if not (url or settings().webhook_url):
         raise fail("webhook needs a public URL (--url or WEBHOOK_URL)")
-    if loaded.webhook_secret is None:
-        raise fail("webhook needs WEBHOOK_SECRET (1-256 characters A-Z, a-z, 0-9, _ and -)")
-    loaded = telegram_settings()
-    prepare(loaded)
-    try:
-        run_webhook(loaded, url=url, listen=listen or loaded.webhook_listen, port=port or loaded.webhook_port)
-    except TelegramError as exc:
-        raise started("the webhook", exc) from None
+    serve(workers=1, url=url, listen=listen, port=port)
 
 
 @app.command()

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ExtBot
 from telegram.request import BaseRequest
@@ -181,16 +181,3 @@ def run_polling(settings: Settings) -> None:
     install_redaction(settings.token())
     app = build_application(settings, updater=False)
     asyncio.run(poll(settings, app, lambda: app.bot_data.ready.core.usage.flush()))
-
-
-def run_webhook(settings: Settings, url: str, listen: str, port: int) -> None:
-    install_redaction(settings.token())
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    build_application(settings).run_webhook(
-        listen=listen,
-        port=port,
-        url_path=WEBHOOK_PATH,
-        webhook_url=f"{url.rstrip('/')}/{WEBHOOK_PATH}",
-        secret_token=secret,
-        allowed_updates=Update.ALL_TYPES,
-    )
