@@ -114,3 +114,16 @@ def test_figures_from_many_lookups_are_counted_exactly(engine: Engine) -> None:
     assert sorted(n for _, n in s.top_products) == sorted(shown.count(p) for p in set(shown))
     missing = [r["gtin"] for r in lookups if not r["found"]]
     assert dict(s.top_missing) == {g: missing.count(g) for g in set(missing)}
+
+
+def test_a_new_user_is_one_first_seen_in_the_period(engine: Engine) -> None:
+    day = TODAY - timedelta(days=10)
+    rows = [(1, day), (1, TODAY), (2, TODAY), (3, day)]  # 1 came back, 2 is new, 3 did not come back
+    with session(engine) as db:
+        events = [{"day": d, "user_id": u, "kind": "name", "found": True} for u, d in rows]
+        db.execute(insert(UsageEvent), events)
+        db.commit()
+    recent = stats.compute(engine, TODAY - timedelta(days=1), TODAY)
+    assert (recent.users, recent.new_users) == (2, 1)
+    whole = stats.compute(engine, day, TODAY)
+    assert (whole.users, whole.new_users) == (3, 3)
