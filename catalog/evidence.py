@@ -10,8 +10,8 @@ read against the query here, word by word, on its name:
   of several words, a word typed with marks that the name spells otherwise (``gió`` is not
   ``gội``, ``tươi`` is not ``tuổi``): each is no evidence, and a product left short of the
   share of the query it must match is not shown;
-- a product matched in part must be matched on what it is: its first word, brand or kind
-  (``tuong ca``, ketchup, is not "điều hòa treo tường");
+- a product matched in part must be matched on what it is: its first word, brand, kind or
+  English name (``tuong ca``, ketchup, is not "điều hòa treo tường");
 - one Vietnamese syllable alone names a product by its first word, brand or kind, not by a
   word inside its name (``muoi``, salt, is not "nước mắm giảm muối");
 - the head noun comes first in Vietnamese (``may rua bat``, a dishwasher, is not "viên rửa
@@ -74,8 +74,12 @@ class Evidence:
         self.all_pairs = len(words) - 1
         self.typed_marks = [(1 << i, w.text, signature(w.marks)) for i, w in enumerate(words) if w.marks]
         typed = [w for w in words if not w.is_quantity]
-        # with two content words or more, a product must have one of them, as typed, in its name
-        self.typed_exact = {w.text for w in typed if not w.loose} if len(typed) >= 2 else set()
+        # With two content words or more, a product must have in its name one of those typed as
+        # a catalog word (a query all of slips, ``daikni inveter``, has none to ask for).
+        known = {w.text for w, s in zip(words, sets, strict=True) if w.text in s and not w.loose}
+        self.typed_exact = {w for w in known if not is_quantity(w)} if len(typed) >= 2 else set()
+        # a query of category words only (``hai san``) names every product of the category
+        self.all_kind_words = len(self.typed_exact) == len({w.text for w in typed})
         self.exact_bits: dict[str, int] = {}  # a word as typed -> its query words
         for i, w in enumerate(words):
             if not w.loose:
@@ -96,8 +100,9 @@ class Evidence:
         neighbouring query words that stand next to each other, in order, in its name."""
         content, where = self.content, self.where
         named = (*p.folded, *p.english, *p.brand)
-        if self.typed_exact and self.typed_exact.isdisjoint(named) and not self.typed_exact <= p.kind_words:
-            return None  # ``bat lua``: "bát" of its category and a look-alike, no word of its name
+        exact = self.typed_exact
+        if exact and exact.isdisjoint(named) and not (self.all_kind_words and exact <= p.kind_words):
+            return None  # ``bat lua``: "bát" of its category and a look-alike, none of its name's words
         kind_bits, weak = self._kind(p)
         brand = tuple(p.brand)
         if brand not in self._brands:
@@ -118,6 +123,7 @@ class Evidence:
             off |= weak & ~in_name & content  # ``ca tim``: a look-alike of a category word ("tôm")
         if self.typed_marks:  # ``gió`` matched only by this name's ``gội``
             off |= self._spelled_otherwise(p, masks, kind_bits)
+        off &= self._strong_here(named, p)  # only what counted towards its share can be taken off
         margin = p.margin - sum(c for i, c in enumerate(self.counted) if off >> i & 1)
         if margin < -1e-6:
             return None
@@ -139,11 +145,18 @@ class Evidence:
 
     def marks_score(self, p: Found) -> float:
         """-1 to 1: how well the name spells the words typed with marks (``tươi`` over ``tuổi``)."""
-        marked = list({w.text: w for w in self.words if w.marks}.values())
-        if not marked:
+        if not self.typed_marks:
             return 0.0
         written = p.written.split()
-        return sum(_marks_evidence(w, p.folded, written) for w in marked) / len(marked)
+        scores = [_marks_evidence(text, marks, p.folded, written) for _, text, marks in self.typed_marks]
+        return sum(scores) / len(scores)
+
+    def _strong_here(self, named: tuple[str, ...], p: Found) -> int:
+        """The query words this product matches well: in its name, brand or kind words."""
+        bits = 0
+        for t in (*named, *p.kind_words):
+            bits |= self.where_strong.get(t, 0)
+        return bits
 
     def _kind(self, p: Found) -> tuple[int, int]:
         """The query words its category and label words match, and those matched there as no
@@ -190,7 +203,8 @@ class Evidence:
         return off
 
     def _head_matched(self, p: Found, kind_bits: int, off: int) -> bool:
-        """A product matched in part must be matched on what it is: its kind, brand or first word."""
+        """A product matched in part must be matched on what it is: its kind, brand, first word
+        or a word of its English name (where the noun comes last, and any word may be it)."""
         good = self.content & ~off
         head = (*_first_word(p), *p.brand, *p.english)
         return any(self.where_strong.get(t, 0) & good for t in head) or bool(kind_bits & good)
@@ -237,15 +251,15 @@ _TONE_CLASS = {4: 3}  # ngã counts as hỏi
 _spelling: Callable[[str], tuple[str, int]] = lru_cache(maxsize=65_536)(marks_of)  # names repeat words
 
 
-def _marks_evidence(word: QueryWord, folded: list[str], accented: list[str]) -> float:
-    """+1 when the name spells the word with the marks typed, -1 when only with other marks."""
-    spellings = [_spelling(a) for f, a in zip(folded, accented, strict=False) if f == word.text]
-    if not spellings or word.marks is None:
+def _marks_evidence(text: str, marks: Marks, folded: list[str], written: list[str]) -> float:
+    """+1 when the name spells the word with the marks typed (as ``agrees`` reads them), -0.5
+    when only with another tone, -1 when only with other vowel marks; 0 when it lacks the word."""
+    spellings = [signature(_spelling(w)) for f, w in zip(folded, written, strict=False) if f == text]
+    if not spellings:
         return 0.0
-    quality, tone = word.marks
-    if (quality, tone) in spellings:
+    if any(agrees(marks, spelled) for spelled in spellings):
         return 1.0
-    if any(q == quality for q, _ in spellings):
+    if any(agrees(marks, spelled, same_letters=True) for spelled in spellings):
         return -0.5
     return -1.0
 

@@ -43,7 +43,7 @@ _CANONICAL = re.compile(r"^\d+(?:p\d+)?(?:ml|g|chiec)$")
 # 12000BTU and "1 ngựa" (one horse) is 1HP.
 _POWER = (
     (re.compile(r"(?<![\w.,])(\d+)\s*k\s*btu(?!\w)"), r"\g<1>000btu"),
-    (re.compile(r"(?<![\w.,])(\d+)\s*(?:ngựa|ngua)(?!\w)"), r"\g<1>hp"),
+    (re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(?:ngựa|ngua)(?!\w)"), r"\g<1>hp"),
 )
 _WORD = re.compile(r"[^\W_]+")
 _HAS_DIGIT = re.compile(r"\d")
@@ -54,8 +54,8 @@ def _quantity(match: re.Match[str]) -> str:
     number, unit = match.group(1), match.group(2)
     base, factor = _UNITS[unit]
     amount = round(float(number.replace(",", ".")) * factor, 3)
-    whole = f"{amount:g}".replace(".", "p")  # 1.5HP stays one word: ``1p5hp``
-    return f" {whole}{base} "
+    written = f"{amount:.3f}".rstrip("0").rstrip(".")  # never 1e+06: 1000 L is 1000000ml
+    return f" {written.replace('.', 'p')}{base} "  # 2.5 g stays one word: ``2p5g``
 
 
 def normalise_units(text: str) -> str:
@@ -259,7 +259,7 @@ class QueryReader:
         form is returned as an alternative.
         """
         out: list[str] = []
-        alternatives: list[list[str]] = []
+        pairs: list[int] = []  # where two words could also be one
         for raw in raws:
             if out and raw.isalpha() and out[-1].isalpha():
                 prev, cur = fold(out[-1]), fold(raw)
@@ -268,9 +268,9 @@ class QueryReader:
                     if loose:
                         out[-1] += raw
                         continue
-                    alternatives.append([*out[:-1], out[-1] + raw])
+                    pairs.append(len(out) - 1)
             out.append(raw)
-        return out, [[*a, *out[len(a) + 1 :]] for a in alternatives]
+        return out, [[*out[:i], out[i] + out[i + 1], *out[i + 2 :]] for i in pairs]
 
     def _read_word(self, raw: str) -> list[list[QueryWord]]:
         """The ways to read one typed word, the likeliest first."""

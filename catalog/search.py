@@ -28,7 +28,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from catalog.evidence import Evidence, Found, agrees, signature
+from catalog.evidence import Evidence, Found, Marks, agrees, signature
 from catalog.query import Analysed, QueryReader, QueryWord, analyse, index_words, word_parts
 from catalog.typos import max_edits, typo_similarity
 from catalog.vietnamese import marks_of
@@ -42,6 +42,7 @@ _RERANKED = 20  # products re-ranked on their whole name, beyond the number aske
 _MAX_QUERY_WORDS = 12
 _SURE_SLIP = 5  # a slip in a shorter word is a match only beside a word typed right
 _LOOSE = 0.8  # a word decoded from keys that fit none of its spellings counts like a slip
+_READ_AT_MOST = 2000  # found products read against the query, at most, when the rules leave too few
 _SEARCHED = 2  # a posting list this many times longer than the found products is searched, not spread
 
 
@@ -227,8 +228,11 @@ class SearchIndex:
 
     def _written(self, word: str, marks: tuple[str, int]) -> bool:
         """Whether a name writes ``word`` with these marks (a word no name writes with marks fits any)."""
-        spellings = self._spellings.get(self._vocab.get(word, -1))
-        return not spellings or any(agrees(signature(marks), spelled) for spelled in spellings)
+        return self._fits(self._vocab.get(word, -1), signature(marks))
+
+    def _fits(self, tid: int, typed: Marks) -> bool:
+        spellings = self._spellings.get(tid)
+        return not spellings or any(agrees(typed, spelled) for spelled in spellings)
 
     def _spelled_alike(
         self, word: QueryWord, matches: tuple[tuple[int, float], ...]
@@ -244,10 +248,8 @@ class SearchIndex:
         kept = []
         for tid, similarity in matches:
             candidate = self._word_list[tid]
-            if similarity < 1.0 and not candidate.startswith(word.text):
-                spellings = self._spellings.get(tid)
-                if spellings and not any(agrees(typed, spelled) for spelled in spellings):
-                    continue
+            if similarity < 1.0 and not candidate.startswith(word.text) and not self._fits(tid, typed):
+                continue
             kept.append((tid, similarity))
         return tuple(kept)
 
@@ -276,6 +278,8 @@ class SearchIndex:
             result = self._lookup(words, limit, min_score)
             if best is None or (result.hits and (not best.hits or result.hits[0].score > best.hits[0].score)):
                 best = result  # another reading of the query finds a better product
+            if best.confident:
+                break  # one clear answer: the other readings cannot beat it by much
         assert best is not None
         return best
 
@@ -362,16 +366,28 @@ class SearchIndex:
         total = self._totals(plan, matched, best)
         count = len(matched)
         keep = limit + _RERANKED
-        if count > keep:
-            top = np.argpartition(-total, keep - 1)[:keep]
-            matched, total = matched[top], total[top]
-        coverage = dict(zip(matched.tolist(), (total / weight_sum).tolist(), strict=True))
-        share = (strong[matched] / strong_sum - FOUND).tolist()  # how far above FOUND each one is
         strong_words = {self._word_list[t] for m in plan for t, s in m[1] if s >= STRONG}
-        ranked = self._rerank(
-            words, sets, coverage, min_score, [c / strong_sum for c in counted], share, strong_words
-        )
-        count -= len(matched) - len(ranked)  # left out on a closer look
+        evidence = Evidence(words, sets, strong_words, [c / strong_sum for c in counted], FOUND)
+        # The best ``keep`` are read first; when the rules leave fewer than asked for, the next
+        # best are read too (``muoi`` must reach the salt behind 200 "nước mắm giảm muối").
+        batch = np.argpartition(-total, keep - 1)[:keep] if count > keep else np.arange(count)
+        ranked: list[tuple[float, int]] = []
+        seen = np.zeros(count, dtype=bool)
+        order: np.ndarray | None = None
+        while True:
+            seen[batch] = True
+            part = matched[batch]
+            coverage = dict(zip(part.tolist(), (total[batch] / weight_sum).tolist(), strict=True))
+            share = (strong[part] / strong_sum - FOUND).tolist()  # how far above FOUND each one is
+            ranked += self._rerank(evidence, words, coverage, min_score, share)
+            read = int(seen.sum())
+            if len(ranked) >= limit or read >= min(count, _READ_AT_MOST):
+                break
+            if order is None:
+                order = np.argsort(-total, kind="stable")
+            batch = order[~seen[order]][: 4 * keep]
+        ranked.sort(key=lambda s: (-s[0], self._product_ids[s[1]]))
+        count = len(ranked) + count - read  # those not read are counted as matches
         hits = [Hit(int(self._product_ids[n]), score) for score, n in ranked[:limit]]
         confident = bool(ranked) and _clear(ranked, float(strong[ranked[0][1]]) / strong_sum)
         return SearchResult(hits, count, confident, tuple(words))
@@ -415,22 +431,19 @@ class SearchIndex:
 
     def _rerank(
         self,
+        evidence: Evidence,
         words: list[QueryWord],
-        sets: list[frozenset[str]],
         coverage: dict[int, float],
         min_score: float,
-        counted: list[float],
         margins: list[float],
-        strong_words: set[str],
     ) -> list[tuple[float, int]]:
         """Score each candidate (product index -> share of the query's weight it matches) on its name.
 
-        ``catalog.evidence`` first reads each one against the query and leaves out those the
-        query does not name (``margins``: how far above FOUND each candidate is; ``counted``:
-        each query word's part of that share); phrases, closeness and marks then rank the rest.
+        ``evidence`` first reads each one against the query and leaves out those the query
+        does not name (``margins``: how far above FOUND each candidate is); phrases, closeness
+        and marks then rank the rest.
         """
         candidates = list(coverage)
-        evidence = Evidence(words, sets, strong_words, counted, FOUND)
         pairs = max(len(words) - 1, 1)
         marked = any(w.marks for w in words)
         query_text = " ".join(w.text for w in words)
@@ -461,7 +474,6 @@ class SearchIndex:
             score = min(100.0, max(0.0, score))
             if score >= min_score:
                 scored.append((round(score, 1), n))
-        scored.sort(key=lambda s: (-s[0], self._product_ids[s[1]]))
         return scored
 
 

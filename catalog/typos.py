@@ -37,10 +37,8 @@ NEIGHBOURS = _keyboard_neighbours()
 
 def max_edits(word: str) -> int:
     """How many edits a look-alike of ``word`` may be away (OSA: a swap is one edit)."""
-    if any(ch.isdigit() for ch in word):  # 12000 must not find 18000
+    if any(ch.isdigit() for ch in word) or len(word) < 2:  # 12000 must not find 18000
         return 0
-    if len(word) <= 3:
-        return 1  # a swap or a neighbouring key, see typo_similarity
     return 1 if len(word) <= 5 else 2
 
 
@@ -68,14 +66,16 @@ def typo_similarity(typed: str, word: str, dist: int, typed_is_known: bool) -> f
     """How likely ``typed`` is a slip for the catalog word ``word`` (0: not at all).
 
     ``dist`` is their OSA distance; ``typed_is_known``: ``typed`` is a catalog word itself,
-    so only two swapped letters make it a slip. A slip of a word of three letters or less
-    counts only beside a word typed right (the index sees to that); ``ai`` (who) is a word
-    of chat, not a slip.
+    so only two swapped letters make it a slip. A slip of a word under five letters counts
+    only beside a word typed right (the index sees to that); ``ai`` (who) is a word of
+    chat, not a slip; a single letter is never one.
     """
     swap = dist == 1 and sorted(typed) == sorted(word) and is_slip(typed, word)
     slip = dist == 1 and is_slip(typed, word)
     if typed_is_known:
         return 0.8 if swap else 0.0
+    if len(typed) < 2:
+        return 0.0
     if len(typed) <= 3:
         return 0.8 if swap or (slip and (len(typed) == 3 or not is_syllable(typed))) else 0.0
     if is_syllable(typed):

@@ -52,7 +52,8 @@ def test_tone_position_does_not_matter_but_marks_do() -> None:
      ("500gr", ["500g"]), ("tủ lạnh 500 lít", ["tu", "lanh", "500000ml"]), ("20 chiếc", ["20chiec"]),
      ("12000BTU", ["12000", "btu"]), ("70gsm", ["70", "gsm"]), ("nửa lít", ["500ml"]), ("nua kg", ["500g"]),
      ("1 ky", ["1000g"]), ("hộp 10 quả", ["hop", "10chiec"]), ("12 cuộn", ["12chiec"]),
-     ("180 to", ["180chiec"]), ("12k btu", ["12000", "btu"]), ("1 ngựa", ["1", "hp"]), ("1HP", ["1", "hp"])],
+     ("180 to", ["180chiec"]), ("12k btu", ["12000", "btu"]), ("1 ngựa", ["1", "hp"]), ("1HP", ["1", "hp"]),
+     ("1,5 ngựa", ["1", "5", "hp"]), ("bồn 1000L", ["bon", "1000000ml"]), ("2,5g", ["2p5g"])],
 )  # fmt: skip
 def test_pack_sizes_become_one_quantity(text: str, words: list[str]) -> None:
     assert index_words(text) == words
@@ -276,6 +277,29 @@ def test_label_and_category_words_are_context_not_the_product() -> None:
     assert index.search("ca tim") == []  # an aubergine: "tim" is a look-alike of "tôm" of the category
     assert index.search("gao huu co")[0].product_id == 3  # two words of a label name it
     assert index.search("khan giay nordic swan")[0].product_id == 1
+
+
+def test_a_query_of_slips_only_still_finds_the_product() -> None:
+    index = SearchIndex([SearchDoc(1, "Điều hòa Giomat inverter 9000BTU"), SearchDoc(2, "Sô cô la sữa")])
+    assert index.search("giomta inveter")[0].product_id == 1  # no word typed right, each a slip
+
+
+def test_a_word_still_being_typed_keeps_the_product() -> None:
+    index = SearchIndex([SearchDoc(1, "Sữa tươi tiệt trùng 1L", category_words="sữa hộp")])
+    assert index.search("sua tuoi ho")[0].product_id == 1  # "ho" is the start of "hộp"
+
+
+def test_the_rules_read_past_the_first_products_found() -> None:
+    sauces = [SearchDoc(i, f"Nước mắm giảm muối loại {i}") for i in range(1, 200)]
+    index = SearchIndex([*sauces, SearchDoc(500, "Muối biển sạch"), SearchDoc(501, "Muối hồng")])
+    result = index.lookup("muoi", limit=50)
+    assert {h.product_id for h in result.hits} == {500, 501} and result.total == 2
+
+
+def test_a_single_letter_is_no_slip() -> None:
+    index = SearchIndex([SearchDoc(1, "Vitamin C 500mg"), SearchDoc(2, "Vitamin E 400mg")])
+    assert index.search("vitamin d") == []
+    assert index.search("vitamin c")[0].product_id == 1
 
 
 def test_result_count_is_all_matches_not_the_page() -> None:
