@@ -46,6 +46,7 @@ class Found:
     kind: int  # the same for products of one category and set of labels
     kind_words: frozenset[str]  # its category and label words
     label_words: frozenset[str]  # those of them that are no category word
+    kind_names: frozenset[str]  # the words of its category's names (``gao``, ``rice``)
     margin: float  # how far its share of the query's words is above the share needed
 
 
@@ -92,6 +93,11 @@ class Evidence:
             if len(typed) >= 2 and all(is_syllable(w.text) and not w.loose for w in typed[:2])
             else None
         )
+        first = next((i for i, w in enumerate(words) if not w.is_quantity), None)
+        self.first_bit = 1 << first if first is not None else 0  # the query's head noun
+        self.first_text = words[first].text if first is not None and is_syllable(words[first].text) else ""
+        texts = [w.text for w in words]
+        self.negated = {b for a, b in itertools.pairwise(texts) if a == "khong"}  # "không đường"
         self._brands: dict[tuple[str, ...], tuple[int, int]] = {}
         self._kinds: dict[int, tuple[int, int]] = {}
 
@@ -131,8 +137,15 @@ class Evidence:
             return None  # ``muoi`` (salt) is not "nước mắm giảm muối"
         if self.order and self.order[0] not in p.brand and _head_last(self.order, p.folded):
             return None  # ``may rua bat`` (a dishwasher) is not "viên rửa bát cho máy"
-        if margin < 1.0 - self.needed - 1e-6 and not self._head_matched(p, kind_bits, off):
-            return None  # ``tuong ca``: only "tường" of "điều hòa treo tường" and a word not there
+        if margin < 1.0 - self.needed - 1e-6:  # matched in part
+            if not self._head_matched(p, kind_bits, off):
+                return None  # ``tuong ca``: only "tường" of "điều hòa treo tường" and a word not there
+            if not self.first_bit & self._strong_here(named, p) & ~off:
+                return None  # ``ca phe sua da``: what the query is about is not there at all
+        if self.first_kind_only(p, masks, kind_bits):
+            return None  # ``dau tay`` is not "nước tẩy trang": "dầu" only of the cosmetics' words
+        if self.negated and _contradicts(self.negated, p.folded):
+            return None  # ``sua tuoi ko duong`` is not "sữa tươi có đường"
         near_vi, phrase_vi = _layout(masks, content, others)
         near_en = phrase_en = None
         if near_vi is not True or phrase_vi < self.all_pairs:  # the English name may do better
@@ -142,6 +155,23 @@ class Evidence:
         if not phrase_vi and not phrase_en and content.bit_count() >= 3 and _all_there(masks, content):
             return None  # ``nuoc rua tay`` in "nước tẩy rửa": every word there, no two in the order typed
         return max(phrase_vi, phrase_en or 0)
+
+    def first_kind_only(self, p: Found, masks: list[int], kind_bits: int) -> bool:
+        """Whether the query's head noun matches this product only as one of its category's words
+        while the product's own head is no such word (``dau tay``: "dầu" of the cosmetics, but
+        "nước tẩy trang" is no "dầu"). Trà and chè both name tea, so ``tra shan tuyet`` does
+        find "chè Shan tuyết"."""
+        if not self.first_text or not kind_bits & self.first_bit:
+            return False
+        named = 0
+        for m in masks:
+            named |= m
+        for t in (*p.english, *p.brand):
+            named |= self.where.get(t, 0)
+        if named & self.first_bit:
+            return False
+        head = _first_word(p)
+        return not head or head[0] not in p.kind_words
 
     def marks_score(self, p: Found) -> float:
         """-1 to 1: how well the name spells the words typed with marks (``tươi`` over ``tuổi``)."""
@@ -210,18 +240,23 @@ class Evidence:
         return any(self.where_strong.get(t, 0) & good for t in head) or bool(kind_bits & good)
 
     def _named_by(self, word: str, p: Found) -> bool:
-        """Whether one typed syllable names this product: its first word, kind, English noun (the
-        last word there) or a brand of one word (``vàng`` alone does not name "Lúa Vàng")."""
+        """Whether one typed syllable names this product: its first word, its category's name,
+        its English noun (the last word there) or a brand of one word (``vàng`` alone does not
+        name "Lúa Vàng", nor ``tam`` the "sữa tắm" of the cosmetics' keywords)."""
         english = [t for t in p.english if not t.isdigit() and not is_quantity(t)]
         brand = p.brand if len(p.brand) == 1 else []
-        return word in (*_first_word(p), *brand, *english[-1:]) or word in p.kind_words
+        return word in (*_first_word(p), *brand, *english[-1:]) or word in p.kind_names
 
 
 def _first_word(p: Found) -> list[str]:
-    """The first word of the Vietnamese name after a brand it starts with."""
+    """The first word of the Vietnamese name after a brand it starts with, and the first after
+    the words of its category's name (``muong`` of "Rau muống", ``nep`` of "Gạo nếp")."""
     n = len(p.brand)
     start = n if p.folded[:n] == p.brand else 0
-    return p.folded[start : start + 1]
+    rest = start
+    while rest < len(p.folded) and p.folded[rest] in p.kind_names:
+        rest += 1
+    return [*p.folded[start : start + 1], *p.folded[rest : rest + 1]]
 
 
 def signature(marks: tuple[str, int]) -> Marks:
@@ -293,6 +328,11 @@ def _outside(masks: list[int], tokens: list[str], brand: list[str]) -> int:
         if not start <= p < start + n or start < 0:
             bits |= m
     return bits
+
+
+def _contradicts(negated: set[str], folded: list[str]) -> bool:
+    """Whether a name says "có X" of an X the query says "không X" of."""
+    return any(a == "co" and b in negated for a, b in itertools.pairwise(folded))
 
 
 def _head_last(pair: tuple[str, str], folded: list[str]) -> bool:

@@ -57,6 +57,7 @@ class SearchDoc:
     producer: str = ""
     category_words: str = ""
     label_words: str = ""
+    category_name: str = ""  # the category's own names, part of category_words (``Gạo``, ``Rice``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,7 @@ class SearchIndex:
         kinds: dict[tuple[str, str], int] = {}
         self._kind_words: list[frozenset[str]] = []
         self._label_words: list[frozenset[str]] = []  # the label words of a kind that are no category word
+        self._kind_names: list[frozenset[str]] = []  # the words of a kind's category names
 
         def ids(text: Analysed) -> tuple[int, ...]:
             codes.update(text.codes)
@@ -132,12 +134,13 @@ class SearchIndex:
             best = dict.fromkeys(ids(vi), name_w)
             best.update(dict.fromkeys(ids(en), name_w))
             best.update(dict.fromkeys(brand_ids, brand_w))
-            kind = (doc.category_words, doc.label_words)
+            kind = (doc.category_words, doc.label_words, doc.category_name)
             if kind not in kinds:
                 kinds[kind] = len(self._kind_words)
                 kind_words = frozenset((*shared_ids(kind[0])[1], *shared_ids(kind[1])[1]))
                 self._kind_words.append(kind_words)
                 self._label_words.append(kind_words - frozenset(shared_ids(kind[0])[1]))
+                self._kind_names.append(frozenset(shared_ids(kind[2])[1]) if kind[2] else kind_words)
             self._kinds.append(kinds[kind])
             for tid in shared_ids(doc.category_words)[0]:
                 old = best.get(tid)  # a name word that is also the product's kind counts a little more
@@ -389,7 +392,10 @@ class SearchIndex:
         ranked.sort(key=lambda s: (-s[0], self._product_ids[s[1]]))
         count = len(ranked) + count - read  # those not read are counted as matches
         hits = [Hit(int(self._product_ids[n]), score) for score, n in ranked[:limit]]
-        confident = bool(ranked) and _clear(ranked, float(strong[ranked[0][1]]) / strong_sum)
+        # a short query that several products match in every word names a kind, not one of them
+        short = len({w.text for w in words if not w.is_quantity}) <= 3
+        several = short and sum(strong[n] >= strong_sum - 1e-6 for _, n in ranked[:2]) == 2
+        confident = bool(ranked) and not several and _clear(ranked, float(strong[ranked[0][1]]) / strong_sum)
         return SearchResult(hits, count, confident, tuple(words))
 
     def _totals(
@@ -463,6 +469,7 @@ class SearchIndex:
                 kind,
                 self._kind_words[kind],
                 self._label_words[kind],
+                self._kind_names[kind],
                 margins[k],
             )
             phrase = evidence.phrase(found)
@@ -489,7 +496,9 @@ def _members(matched: np.ndarray, lists: list[np.ndarray]) -> np.ndarray:
 
 
 def _clear(ranked: list[tuple[float, int]], matched_share: float) -> bool:
-    """The first hit is a clear answer: every content word matched well, high score, clear gap."""
+    """The first hit is a clear answer: every content word matched well, high score, clear gap
+    (and, the caller checks, a short query matched well in every word by a second product too
+    is no clear answer: ``dieu hoa inverter`` is three products, not the one named shortest)."""
     if matched_share < 0.999:
         return False
     top = ranked[0][0]

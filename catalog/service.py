@@ -19,7 +19,7 @@ from sqlmodel import func, select
 from catalog import migrate
 from catalog.cards import CertView, ProductCard
 from catalog.db import session
-from catalog.kinds import nearest_category
+from catalog.kinds import kind_probe, main_category
 from catalog.models import Certification, LabelScheme, Product
 from catalog.reference import Category, categories, sync_labels
 from catalog.search import Hit, SearchDoc, SearchIndex, SearchResult
@@ -106,6 +106,7 @@ class CatalogService:
                 p.producer,  # type: ignore[arg-type]
                 f"{cat.name_vi} {cat.name_en} {cat.keywords}" if cat else p.category,
                 " ".join(label_words.get(p.id, [])),
+                f"{cat.name_vi} {cat.name_en}" if cat else "",
             )  # type: ignore[arg-type]
 
     # -- reading ----------------------------------------------------------------------------
@@ -127,7 +128,12 @@ class CatalogService:
 
     def nearest_category(self, result: SearchResult) -> Category | None:
         """For a query that found nothing: the kind of product it names, if the catalog has that kind."""
-        return nearest_category([w.text for w in result.words], categories().values())
+        probe = kind_probe(result.words, self._index.reader.known)
+        if not probe:
+            return None
+        found = self.cards([h.product_id for h in self._index.search(probe, limit=10)])
+        code = main_category([c.product.category for c in found])
+        return categories().get(code) if code else None
 
     def category_ids(self, category: str, limit: int = 50) -> list[int]:
         """Products of a category, those with a currently valid label first."""

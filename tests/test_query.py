@@ -302,6 +302,35 @@ def test_a_single_letter_is_no_slip() -> None:
     assert index.search("vitamin c")[0].product_id == 1
 
 
+def test_what_the_query_is_about_must_be_there() -> None:
+    cosmetics = "mỹ phẩm dầu gội sữa tắm kem"
+    index = SearchIndex(
+        [
+            SearchDoc(1, "Nước tẩy trang hoa hồng 250ml", category_words=cosmetics, category_name="Mỹ phẩm"),
+            SearchDoc(2, "Dầu gội bồ kết 300ml", category_words=cosmetics, category_name="Mỹ phẩm"),
+            SearchDoc(3, "Sữa tươi không đường 1L"),
+            SearchDoc(4, "Sữa tươi có đường 1L"),
+            SearchDoc(5, "Rau muống hữu cơ 500g", category_words="rau củ rau xanh", category_name="Rau củ"),
+            SearchDoc(6, "Cà phê sữa hòa tan"),
+            SearchDoc(7, "Sữa chua nếp cẩm"),
+        ]
+    )
+    assert index.search("dau tay") == []  # strawberry: "dầu" of the category, "tẩy" of a make-up remover
+    assert index.search("dau goi")[0].product_id == 2
+    assert [h.product_id for h in index.search("sua tuoi ko duong")] == [3]  # not "có đường"
+    assert index.search("muong")[0].product_id == 5  # the word after the category's name
+    assert index.search("ca phe sua")[0].product_id == 6
+    assert all(h.product_id != 7 for h in index.search("ca phe sua chua"))  # no coffee in a yoghurt
+
+
+def test_a_short_query_several_products_match_in_full_is_a_list() -> None:
+    index = SearchIndex(
+        [SearchDoc(1, "Điều hòa inverter 9000BTU"), SearchDoc(2, "Điều hòa 2 chiều inverter 18000BTU")]
+    )
+    assert not index.lookup("dieu hoa inverter").confident
+    assert index.lookup("dieu hoa 2 chieu inverter").confident
+
+
 def test_result_count_is_all_matches_not_the_page() -> None:
     index = SearchIndex([SearchDoc(i, f"Nước mắm loại {i}") for i in range(1, 121)])
     result = index.lookup("nuoc mam", limit=50)

@@ -40,6 +40,14 @@ def test_absent_product_of_a_known_kind_offers_that_kind(core: Core) -> None:
     assert all("mắm" in n.lower() or "chấm" in n.lower() for n in names), names
 
 
+def test_the_kind_offered_is_the_one_the_first_words_name(core: Core) -> None:
+    reply = _reply(core, "sua vinamilk")  # a brand the catalog does not carry: the milks there are
+    assert says(reply.text, "search.no_match_kind", query="sua vinamilk", kind="Sữa và sản phẩm từ sữa")
+    for query in ("bot mi", "rice cooker"):  # flour is no washing powder; a rice cooker no rice
+        reply = _reply(core, query)
+        assert reply.text == Messages("vi")("search.no_match", query=query) and not reply.all_buttons(), query
+
+
 def test_keyboard_off_and_swapped_letters_find_the_product_first(core: Core) -> None:
     cases = (("hat moc sua cuha", "Sữa chua ăn hữu cơ Hạt Mộc"), ("suwax ddaauj nanhf", "Sữa đậu nành"))
     for query, name in cases:
