@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from bot import actions, menu, routes
+from bot import actions, chat, guide, menu, routes
 from bot.admin import ADMIN_COMMANDS, AdminDesk
 from bot.guard import FloodGuard
 from bot.i18n import Messages, pick_locale
@@ -172,6 +172,13 @@ class Core:
             return routes.MENU[action](self, msg, t)
         if len(whole) > MAX_QUERY:  # a pasted text, not a product name: searching its start would mislead
             return [Reply(t("search.too_long", length=len(whole), limit=MAX_QUERY))]
+        said = chat.small_talk(text)
+        if said:  # hello, thanks, goodbye: an answer of their own, not a failed search
+            help_text = Reply(t("help.text"), keyboard=menu.keyboard(t))
+            return [help_text if said == "help" else Reply(t(f"chat.{said}"))]
+        asked = chat.label_asked(text, self.catalog.labels())
+        if asked:  # "nhãn VietGAP là gì"
+            return [guide.entry(t, asked)]
         code = labelcodes.recognise(text)
         if code:
             return [label_code(t, code)]

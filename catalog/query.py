@@ -180,16 +180,62 @@ class QueryWord:
 # How shoppers wrap a product name in a chat message: "có <sữa tươi> không", "cho mình <...> nhé".
 _OPENERS = (("co", "ban"), ("cho", "minh"), ("cho", "em"), ("cho", "toi"), ("shop", "co"), ("co",))
 _CLOSERS = ("khong", "ko", "k", "hok", "nhe", "nha", "a", "vay", "ha", "khum")
+# Whole requests and questions around a name, dropped wherever a name is left after them:
+# "cho tôi hỏi ...", "bà muốn mua ...", "... ở đâu bán", "where can I buy ...".
+_ASKERS = ("toi", "minh", "em", "chau", "ba", "anh", "chi", "co", "chu", "bac", "me", "con")
+_ASKING = ("muon mua", "muon tim", "can mua", "can tim", "can", "tim", "hoi")
+_REQUESTS = tuple(
+    tuple(p.split())
+    for p in (
+        *(f"cho {a} hoi" for a in _ASKERS),
+        *(f"{a} {v}" for a in _ASKERS for v in _ASKING),
+        "muon mua", "can mua", "can tim", "tim giup", "tim", "mua", "hoi", "cho hoi",
+        "where can i buy", "where to buy", "do you have", "i want", "i need", "i am looking for",
+        "looking for", "have you got",
+    )
+)  # fmt: skip
+_WHERE = tuple(
+    tuple(p.split())
+    for p in ("o dau ban", "ban o dau", "mua o dau", "o dau co ban", "co ban khong")
+)
+
+
+_CALLED = frozenset((*_ASKERS, "shop", "ad", "ban", "bot", "oi"))
+
+
+_NO_NAME = frozenset(("o", "dau", "ban", "mua", "co", "khong", "tim", "nao"))  # "mua ở đâu" names nothing
+
+
+def _vocative(folded: list[str]) -> int:
+    """How many words a leading call takes: "cháu ơi", "shop ơi" (0: none, or nothing after it)."""
+    if len(folded) > 2 and folded[1] == "oi" and folded[0] in _CALLED:
+        return 2
+    return 0
 
 
 def strip_chat(raws: list[str]) -> list[str]:
     """Drop the chat around a product name: ``co sua tuoi khong`` -> ``sua tuoi``.
 
-    Only a whole frame is dropped (``co`` ... ``khong``, or ``cho minh`` ...), and only when two
-    words or more are left, so ``sua tuoi khong duong`` and ``huu co`` keep all their words.
-    ``mua``/``tim`` are kept: ``mua o dau`` (where to buy) is no product.
+    A call (``cháu ơi``), a request (``cho tôi hỏi``, ``bà muốn mua``) and a "where to buy"
+    (``ở đâu bán``) are dropped when a word is left; the frame ``co`` ... ``khong`` only
+    when two words or more are left, so ``sua tuoi khong duong`` and ``huu co`` keep all
+    their words. ``mua o dau`` alone (where to buy) is no product and stays as it is.
     """
     folded = [fold(r) for r in raws]
+    start = _vocative(folded)
+    for request in sorted(_REQUESTS, key=len, reverse=True):
+        n = len(request)
+        if tuple(folded[start : start + n]) == request and len(folded) > start + n:
+            start += n
+            break
+    end = len(folded)
+    for where in sorted(_WHERE, key=len, reverse=True):
+        n = len(where)
+        if end - n > start and tuple(folded[end - n : end]) == where:
+            end -= n
+            break
+    if (start or end < len(folded)) and not set(folded[start:end]) <= _NO_NAME:
+        raws, folded = raws[start:end], folded[start:end]
     for opener in _OPENERS:
         n = len(opener)
         if tuple(folded[:n]) != opener:
@@ -235,7 +281,8 @@ class QueryReader:
         "tươi" split by a stray space), the second way gives another reading, each with one
         choice changed. The caller keeps the reading that finds the better product.
         """
-        raws = strip_chat(raw_words(query)[: max_words * 2])
+        typed = raw_words(query)[: max_words * 2]
+        raws = strip_chat(typed)
         joined, joins = self._join(raws)
         slots = [self._read_word(raw) for raw in joined]
         first = [w for options in slots for w in options[0]][:max_words]
@@ -246,6 +293,8 @@ class QueryReader:
                 out.append(other[:max_words])
         for alternative in joins:
             out.append([w for raw in alternative for w in self._read_word(raw)[0]][:max_words])
+        if raws != typed:  # the words taken for chat may be the product after all (``chu oi tieu``)
+            out.append([w for raw in self._join(typed)[0] for w in self._read_word(raw)[0]][:max_words])
         unique: list[list[QueryWord]] = []
         for words in out:
             if words and words not in unique:

@@ -8,6 +8,7 @@ import csv
 import re
 from pathlib import Path
 
+from bot import chat
 from bot.admin import ADMIN_COMMANDS
 from bot.i18n import LOCALES, Messages, message_keys, message_texts, pick_locale
 from catalog import labelcodes
@@ -55,6 +56,7 @@ def _runtime_values() -> dict[str, set[str]]:
         "commands.": {*COMMANDS, *ADMIN_COMMANDS},
         "data_errors.": _data_error_codes(),
         "scan.advice_": {a.value for a in Advice},
+        "chat.": set(chat.INTENTS) - {"help"},  # help answers with help.text
     }
 
 
