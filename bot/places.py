@@ -38,7 +38,8 @@ def venue(hit: StoreHit) -> Venue:
     return Venue(r.lat, r.lon, r.name, f"{r.address}, {r.ward}")
 
 
-def store_lines(t: Messages, hits: list[StoreHit], now: datetime) -> list[str]:
+def store_lines(t: Messages, hits: list[StoreHit], now: datetime, note: bool = True) -> list[str]:
+    """One line per store; ``note``: end with the sample-data note when a store is sample data."""
     lines = []
     for hit in hits:
         r = hit.retailer
@@ -53,7 +54,7 @@ def store_lines(t: Messages, hits: list[StoreHit], now: datetime) -> list[str]:
             lines.append(t.raw("stores.line_nodist", **values))
         else:
             lines.append(t.raw("stores.line", distance=distance(t, hit.distance_m), **values))
-    if any(h.retailer.sample for h in hits):
+    if note and any(h.retailer.sample for h in hits):
         lines.append(t("stores.sample"))
     return lines
 
@@ -153,7 +154,9 @@ class Places:
             by_area.setdefault(hit.retailer.district or hit.retailer.ward, []).append(hit)
         for area_name in sorted(by_area, key=fold):
             lines.append(f"\n<b>{esc(area_name)}</b>")
-            lines.extend(store_lines(t, by_area[area_name], now))
+            lines.extend(store_lines(t, by_area[area_name], now, note=False))
+        if any(h.retailer.sample for h in hits):
+            lines.append("\n" + t("stores.sample"))  # once, not under every district
         lines.append("\n" + t("stores.where_hint"))
         return Reply("\n".join(lines), ask_location=t("stores.btn_location"))
 

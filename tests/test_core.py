@@ -202,6 +202,7 @@ def test_where_to_buy_uses_the_last_location(core: Core) -> None:
     where = next(b for b in card.all_buttons() if isinstance(parse(b.data), actions.WhereToBuy))
     [before] = press(core, where.data)
     assert VI("stores.where_hint") in before.text and before.venue is None
+    assert before.text.count("<b>") >= 2 and before.text.count(VI("stores.sample")) == 1  # once for all
     core.handle(Incoming(USER, location=(21.0285, 105.8520)))
     [after] = press(core, where.data)
     product_id = parse(where.data).product_id  # type: ignore[union-attr]
