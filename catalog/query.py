@@ -312,9 +312,9 @@ class QueryReader:
         for raw in raws:
             if out and raw.isalpha() and out[-1].isalpha():
                 prev, cur = fold(out[-1]), fold(raw)
-                if self.known(prev + cur) and is_syllable(prev + cur):
-                    loose = len(prev) == 1 or len(cur) == 1 or not self.known(prev) or not self.known(cur)
-                    if loose:
+                loose = len(prev) == 1 or len(cur) == 1 or not self.known(prev) or not self.known(cur)
+                if self.known(prev + cur) and (loose or is_syllable(prev + cur)):
+                    if loose:  # ``ca fe``: a piece no word alone, and together a catalog word
                         out[-1] += raw
                         continue
                     pairs.append(len(out) - 1)

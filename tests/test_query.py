@@ -83,6 +83,9 @@ def test_run_together_and_split_syllables() -> None:
     assert [w.text for w in reader.read("nuoc m am")] == ["nuoc", "mam"]
     assert [w.text for w in reader.read("s ua tuoi")] == ["sua", "tuoi"]
     assert [w.text for w in reader.read("tu lanh")] == ["tu", "lanh"]  # both known: nothing joined
+    words = QueryReader({"cafe", "ca", "lumiviet", "den"})
+    assert [w.text for w in words.read("ca fe")] == ["cafe"]  # "fe" is no word: one catalog word, no syllable
+    assert [w.text for w in words.read("lumi viet den")] == ["lumiviet", "den"]
 
 
 def _index() -> SearchIndex:
