@@ -42,6 +42,7 @@ _RERANKED = 20  # products re-ranked on their whole name, beyond the number aske
 _MAX_QUERY_WORDS = 12
 _SURE_SLIP = 5  # a slip in a shorter word is a match only beside a word typed right
 _LOOSE = 0.8  # a word decoded from keys that fit none of its spellings counts like a slip
+_WHOLE_SCORE = 85.0  # a first hit this good on every word: other readings of the query are not tried
 _READ_AT_MOST = 2000  # found products read against the query, at most, when the rules leave too few
 _SEARCHED = 2  # a posting list this many times longer than the found products is searched, not spread
 
@@ -76,6 +77,7 @@ class SearchResult:
     total: int = 0
     confident: bool = False
     words: tuple[QueryWord, ...] = ()
+    whole: bool = False  # the first hit matches every word of the query well, with a high score
 
 
 def words_of(text: str) -> str:
@@ -281,8 +283,8 @@ class SearchIndex:
             result = self._lookup(words, limit, min_score)
             if best is None or (result.hits and (not best.hits or result.hits[0].score > best.hits[0].score)):
                 best = result  # another reading of the query finds a better product
-            if best.confident:
-                break  # one clear answer: the other readings cannot beat it by much
+            if best.confident or best.whole:
+                break  # every word found in the first product: another reading cannot do much better
         assert best is not None
         return best
 
@@ -396,7 +398,8 @@ class SearchIndex:
         short = len({w.text for w in words if not w.is_quantity}) <= 3
         several = short and sum(strong[n] >= strong_sum - 1e-6 for _, n in ranked[:2]) == 2
         confident = bool(ranked) and not several and _clear(ranked, float(strong[ranked[0][1]]) / strong_sum)
-        return SearchResult(hits, count, confident, tuple(words))
+        whole = bool(ranked) and strong[ranked[0][1]] >= strong_sum - 1e-6 and ranked[0][0] >= _WHOLE_SCORE
+        return SearchResult(hits, count, confident, tuple(words), whole)
 
     def _totals(
         self, plan: list[tuple[float, tuple[tuple[int, float], ...]]], matched: np.ndarray, best: np.ndarray
