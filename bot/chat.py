@@ -28,6 +28,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "bạn là ai", "bạn là gì", "bạn giúp gì", "bạn có thể giúp gì", "bạn làm được gì", "giúp với",
         "giúp tôi", "giúp mình", "hướng dẫn", "help", "who are you", "what can you do",
         "do you speak english", "how does this work", "dùng thế nào", "dùng như thế nào",
+        "bot này làm được gì", "bot này làm gì", "bạn làm gì", "what does this bot do", "what do you do",
     ),
     "ok": ("ok", "oke", "okay", "okie", "vâng", "dạ", "ừ", "được", "được rồi", "ok rồi"),
 }  # fmt: skip

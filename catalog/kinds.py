@@ -19,6 +19,7 @@ from catalog.query import QueryWord
 from catalog.vietnamese import is_syllable
 
 MAJORITY = 0.6  # share of the products found that must be of one category
+MAJORITY_ONE_WORD = 0.8  # the same for one word alone (``ca`` is cá and cà phê)
 
 
 def kind_probe(words: Sequence[QueryWord], known: Callable[[str], bool]) -> str | None:
@@ -34,9 +35,9 @@ def kind_probe(words: Sequence[QueryWord], known: Callable[[str], bool]) -> str 
     return None
 
 
-def main_category(categories: Sequence[str]) -> str | None:
+def main_category(categories: Sequence[str], one_word: bool = False) -> str | None:
     """The category most of the products found share, if most of them do."""
     if not categories:
         return None
     code, n = Counter(categories).most_common(1)[0]
-    return code if n >= MAJORITY * len(categories) else None
+    return code if n >= (MAJORITY_ONE_WORD if one_word else MAJORITY) * len(categories) else None

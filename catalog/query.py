@@ -206,6 +206,33 @@ _CALLED = frozenset((*_ASKERS, "shop", "ad", "ban", "bot", "oi"))
 _NO_NAME = frozenset(("o", "dau", "ban", "mua", "co", "khong", "tim", "nao"))  # "mua ở đâu" names nothing
 
 
+# Words of a sentence around a product name ("Cho mình hỏi bên bạn có bán ... không ạ?",
+# "I'm looking for ..."), as written: a word typed with other marks is kept (``dê``, goat).
+_CHAT_WORDS = frozenset(
+    [
+        *("cho", "tôi", "mình", "em", "bạn", "hỏi", "xin", "có", "không", "ạ", "nhé", "nha", "vậy", "xem"),
+        *("các", "loại", "những", "đang", "tìm", "mua", "cần", "muốn", "bên", "shop", "ở", "đâu", "để"),
+        *("đi", "chợ", "làm", "gì", "nào", "thế", "với", "được", "rồi", "ơi", "chị", "anh", "cháu", "bà"),
+        *("bác", "bán", "giúp", "i", "m", "am", "looking", "for", "where", "can", "find", "buy", "the"),
+        *("some", "do", "you", "have", "is", "there", "any", "please", "want", "need", "to", "get"),
+    ]
+)
+
+
+def _without_chat_words(raws: list[str]) -> list[str]:
+    """The words of a sentence that are not its chat (empty when nothing else is left)."""
+    kept = []
+    for raw in raws:
+        folded = fold(raw)
+        chat = raw in _CHAT_WORDS or (not has_marks(raw) and folded in _CHAT_FOLDED)
+        if not chat:
+            kept.append(raw)
+    return kept
+
+
+_CHAT_FOLDED = frozenset(fold(w) for w in _CHAT_WORDS)
+
+
 def _vocative(folded: list[str]) -> int:
     """How many words a leading call takes: "cháu ơi", "shop ơi" (0: none, or nothing after it)."""
     if len(folded) > 2 and folded[1] == "oi" and folded[0] in _CALLED:
@@ -295,6 +322,9 @@ class QueryReader:
             out.append([w for raw in alternative for w in self._read_word(raw)[0]][:max_words])
         if raws != typed:  # the words taken for chat may be the product after all (``chu oi tieu``)
             out.append([w for raw in self._join(typed)[0] for w in self._read_word(raw)[0]][:max_words])
+        plain = _without_chat_words(raws)
+        if len(raws) >= 5 and plain and len(raws) - len(plain) >= 2:  # a sentence: its product words alone
+            out.insert(1, [w for raw in self._join(plain)[0] for w in self._read_word(raw)[0]][:max_words])
         unique: list[list[QueryWord]] = []
         for words in out:
             if words and words not in unique:

@@ -132,7 +132,7 @@ class CatalogService:
         if not probe:
             return None
         found = self.cards([h.product_id for h in self._index.search(probe, limit=10)])
-        code = main_category([c.product.category for c in found])
+        code = main_category([c.product.category for c in found], one_word=" " not in probe)
         return categories().get(code) if code else None
 
     def category_ids(self, category: str, limit: int = 50) -> list[int]:

@@ -24,6 +24,7 @@ def _say(core: Core, text: str):  # type: ignore[no-untyped-def]
     [("xin chao", "hello"), ("Chào cháu", "hello"), ("shop ơi", "hello"), ("alo alo", "hello"),
      ("Cảm ơn cháu nhiều", "thanks"), ("cam on nhe", "thanks"), ("thank you!", "thanks"),
      ("Tạm biệt", "bye"), ("bye bye", "bye"), ("ban la ai", "help"), ("what can you do", "help"),
+     ("bot nay lam duoc gi", "help"),
      ("ok", "ok"), ("dạ", "ok")],
 )  # fmt: skip
 def test_small_talk_is_recognised(typed: str, kind: str) -> None:
@@ -58,7 +59,10 @@ def test_a_question_about_a_label_gets_the_label(core: Core) -> None:
 @pytest.mark.parametrize(
     ("typed", "name"),
     [("Cho tôi hỏi có rau muống hữu cơ không", "Rau muống hữu cơ"), ("Cháu ơi bà tìm mật ong", "Mật ong"),
-     ("cho minh hoi gao st25 o dau ban", "Gạo ST25"), ("where can I buy organic rice", "Gạo")],
+     ("cho minh hoi gao st25 o dau ban", "Gạo ST25"), ("where can I buy organic rice", "Gạo"),
+     ("Cho mình hỏi bên bạn có bán nước mắm truyền thống không ạ?", "Nước mắm truyền thống"),
+     ("Mình đang tìm túi vải canvas để đi chợ.", "Túi vải canvas"), ("Có cà phê Culi không bạn?", "Culi"),
+     ("I'm looking for organic rice", "Gạo")],
 )  # fmt: skip
 def test_a_product_asked_for_in_a_sentence_is_found(core: Core, typed: str, name: str) -> None:
     reply = _say(core, typed)
