@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from catalog.evidence import agrees, signature
 from catalog.models import LabelScheme
+from catalog.service import label_names
 from catalog.text import fold
 from catalog.vietnamese import has_marks, marks_of
 
@@ -91,12 +92,9 @@ def label_asked(text: str, schemes: Iterable[LabelScheme]) -> LabelScheme | None
         return None
     best: tuple[int, LabelScheme] | None = None
     for scheme in schemes:
-        for name in (scheme.code.replace("_", " "), _bare(scheme.name_vi), _bare(scheme.name_en)):
+        for name in label_names(scheme):
             key = " ".join(_WORD.findall(fold(name)))
             if key and f" {key} " in folded and (best is None or len(key) > best[0]):
                 best = (len(key), scheme)
     return best[1] if best else None
 
-
-def _bare(name: str) -> str:
-    return name.split("(")[0].strip()

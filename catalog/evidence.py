@@ -64,7 +64,7 @@ class Evidence:
         """``sets``: the catalog words each query word may stand for; ``strong_words``: those
         matched well; ``counted``: each query word's part of the share a product must match
         (``needed``)."""
-        self.words, self.sets, self.counted, self.needed = words, sets, counted, needed
+        self.sets, self.counted, self.needed = sets, counted, needed
         where: dict[str, int] = {}  # catalog word -> bits of the query words it may stand for
         for i, s in enumerate(sets):
             for w in s:

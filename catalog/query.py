@@ -219,6 +219,9 @@ _CHAT_WORDS = frozenset(
 )
 
 
+_CHAT_FOLDED = frozenset(fold(w) for w in _CHAT_WORDS)
+
+
 def _without_chat_words(raws: list[str]) -> list[str]:
     """The words of a sentence that are not its chat (empty when nothing else is left)."""
     kept = []
@@ -229,8 +232,6 @@ def _without_chat_words(raws: list[str]) -> list[str]:
             kept.append(raw)
     return kept
 
-
-_CHAT_FOLDED = frozenset(fold(w) for w in _CHAT_WORDS)
 
 
 def _vocative(folded: list[str]) -> int:

@@ -93,9 +93,7 @@ class CatalogService:
         for pid, code in db.exec(select(Certification.product_id, Certification.label_code)):
             scheme = labels.get(code)
             if scheme:
-                label_words.setdefault(pid, []).append(
-                    f"{_bare(scheme.name_vi)} {_bare(scheme.name_en)} {code.replace('_', ' ')}"
-                )
+                label_words.setdefault(pid, []).append(" ".join(label_names(scheme)))
         for p in db.exec(select(Product)):
             cat = cats.get(p.category)
             yield SearchDoc(
@@ -214,12 +212,17 @@ class CatalogService:
         return found[:limit]
 
 
-def _bare(label_name: str) -> str:
-    """A label's name without its explanation in brackets: "Hữu cơ USDA (Hoa Kỳ)" -> "Hữu cơ USDA".
+def label_names(scheme: LabelScheme) -> tuple[str, str, str]:
+    """What a label is called: its Vietnamese and English names without their explanations in
+    brackets ("Hữu cơ USDA (Hoa Kỳ)" -> "Hữu cơ USDA"), and its code as words ("EU ORGANIC").
 
     The bracketed words (countries, "giấy", "gỗ") would make products match queries about other things.
     """
-    return re.sub(r"\([^)]*\)", " ", label_name)
+    return (
+        re.sub(r"\([^)]*\)", " ", scheme.name_vi),
+        re.sub(r"\([^)]*\)", " ", scheme.name_en),
+        scheme.code.replace("_", " "),
+    )
 
 
 def prepare_database(engine: Engine, load: Callable[[], None] | None = None) -> None:
